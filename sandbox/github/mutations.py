@@ -1,0 +1,263 @@
+"""Changes tests apply to the org between pipeline runs. Each call stamps what it changes with
+one new `MutationClock` tick (whole seconds, strictly increasing across calls) and bumps the
+pull requests' `updated_at`, as GitHub does."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
+
+from sandbox.github.models import Account, IssueComment, Pull, ReviewComment
+from sandbox.github.vocab import COMMENT_BODIES, UNRELATED_BRANCHES, UNRELATED_TITLES
+from sandbox.github.world import World, new_review, new_review_comment, sha, slug
+
+if TYPE_CHECKING:
+    from sandbox.github.clock import MutationClock
+
+T = TypeVar("T")
+PullKey = tuple[str, int]
+
+
+class Mutations:
+    """Mutation methods of `GitHubOrg` (a mixin: the attributes below live there)."""
+
+    world: World
+    rng: random.Random
+    clock: MutationClock
+    lock: threading.RLock
+
+    def _index_pull(self, pull: Pull) -> None: ...
+    def _index_review_comment(self, comment: ReviewComment) -> None: ...
+    def _index_issue_comment(self, comment: IssueComment) -> None: ...
+    def _changed(self) -> None: ...
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _pick(self, rows: list[T], k: int) -> list[T]:
+        return self.rng.sample(rows, min(k, len(rows)))
+
+    def _pick_pulls(self, k: int, *, open_first: bool = True) -> list[Pull]:
+        """k pull requests, open ones first when `open_first`."""
+        open_ = [p for p in self.world.pulls if p.state == "open"] if open_first else []
+        chosen = self._pick(open_, k)
+        if len(chosen) < k:
+            taken = set(chosen)
+            rest = [p for p in self.world.pulls if p not in taken]
+            chosen += self._pick(rest, k - len(chosen))
+        return chosen
+
+    def _next_id(self, kind: str, step: int) -> int:
+        value = self.world.next_ids[kind]
+        self.world.next_ids[kind] = value + step
+        return value
+
+    def _someone_but(self, author: Account) -> Account:
+        pool = [m for m in self.world.members if m is not author] or self.world.members
+        return self.rng.choice(pool)
+
+    @staticmethod
+    def _key(pull: Pull) -> PullKey:
+        return (pull.repo.full_name, pull.number)
+
+    def _touch(self, pull: Pull, at: datetime) -> None:
+        pull.updated_at = max(pull.updated_at, at)
+
+    # -- mutations -----------------------------------------------------------------------------
+    def add_reviews(self, k: int = 1) -> list[PullKey]:
+        """Submit a review on k pull requests (open ones first); returns (repo, number)."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for pull in self._pick_pulls(k):
+                state = self.rng.choice(["APPROVED", "COMMENTED", "CHANGES_REQUESTED"])
+                review = new_review(
+                    self.rng,
+                    pull,
+                    self._someone_but(pull.user),
+                    state,
+                    at,
+                    self._next_id("review", 7),
+                )
+                self.world.reviews.append(review)
+                pull.reviews.append(review)
+                self._touch(pull, at)
+                out.append(self._key(pull))
+            self._changed()
+            return out
+
+    def add_review_comments(self, k: int = 1) -> list[tuple[str, int, int]]:
+        """Add one inline comment (in a new COMMENTED review, as GitHub makes for a single
+        comment) on k pull requests; some reply to an earlier thread. Returns
+        (repo, number, comment id)."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for pull in self._pick_pulls(k):
+                user = self._someone_but(pull.user)
+                review = new_review(
+                    self.rng, pull, user, "COMMENTED", at, self._next_id("review", 7)
+                )
+                roots = [c for c in pull.inline if c.in_reply_to is None and c.user is not user]
+                parent = self.rng.choice(roots) if roots and self.rng.random() < 0.3 else None
+                comment = new_review_comment(
+                    self.rng, review, at, parent, self._next_id("review_comment", 5)
+                )
+                self.world.reviews.append(review)
+                pull.reviews.append(review)
+                self.world.review_comments.append(comment)
+                pull.inline.append(comment)
+                self._index_review_comment(comment)
+                self._touch(pull, at)
+                out.append((*self._key(pull), comment.id))
+            self._changed()
+            return out
+
+    def add_issue_comments(self, k: int = 1) -> list[tuple[str, int, int]]:
+        """Add a conversation comment on k pull requests; returns (repo, number, comment id)."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for pull in self._pick_pulls(k):
+                comment = IssueComment(
+                    id=self._next_id("issue_comment", 3),
+                    repo=pull.repo,
+                    number=pull.number,
+                    pull=pull,
+                    user=self.rng.choice(self.world.members),
+                    body=self.rng.choice(COMMENT_BODIES),
+                    created_at=at,
+                    updated_at=at,
+                )
+                self.world.issue_comments.append(comment)
+                pull.conversation.append(comment)
+                self._index_issue_comment(comment)
+                self._touch(pull, at)
+                out.append((*self._key(pull), comment.id))
+            self._changed()
+            return out
+
+    def edit_comments(self, k: int = 1) -> list[tuple[str, int, int]]:
+        """Edit k existing comments on pull requests (review or issue comments): only their
+        `updated_at` moves. Returns (repo, number, comment id)."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            pool: list[ReviewComment | IssueComment] = [
+                *self.world.review_comments,
+                *(c for c in self.world.issue_comments if c.pull is not None),
+            ]
+            for comment in self._pick(pool, k):
+                comment.body += " (edited)"
+                comment.updated_at = at
+                assert comment.pull is not None
+                self._touch(comment.pull, at)
+                out.append((*self._key(comment.pull), comment.id))
+            self._changed()
+            return out
+
+    def merge_pulls(self, k: int = 1) -> list[PullKey]:
+        """Merge k open pull requests (fewer when fewer are open)."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+                pull.state, pull.draft = "closed", False
+                pull.closed_at = pull.merged_at = at
+                pull.merge_commit_sha = sha(self.rng)
+                pull.merged_by = self._someone_but(pull.user)
+                pull.mergeable, pull.mergeable_state = None, "unknown"
+                pull.requested_reviewers, pull.requested_teams = [], []
+                self._touch(pull, at)
+                out.append(self._key(pull))
+            self._changed()
+            return out
+
+    def close_pulls(self, k: int = 1) -> list[PullKey]:
+        """Close k open pull requests without merging them."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+                pull.state, pull.closed_at = "closed", at
+                pull.mergeable, pull.mergeable_state = None, "unknown"
+                self._touch(pull, at)
+                out.append(self._key(pull))
+            self._changed()
+            return out
+
+    def open_pulls(self, k: int = 1) -> list[PullKey]:
+        """Open k new pull requests (half on a still unused Linear issue's branch, when any)."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for _ in range(k):
+                pull = self._new_pull(at)
+                self.world.pulls.append(pull)
+                self._index_pull(pull)
+                out.append(self._key(pull))
+            self._changed()
+            return out
+
+    def _new_pull(self, at: datetime) -> Pull:
+        rng, world = self.rng, self.world
+        repo = rng.choice(world.repos)
+        ref = world.unused_refs.pop() if world.unused_refs and rng.random() < 0.5 else None
+        author = rng.choice(world.members)
+        if ref is not None:
+            login = (ref.assignee_github_login or "").lower()
+            author = next((m for m in world.members if m.login.lower() == login), author)
+            branch, title = ref.branch_name, ref.title
+        else:
+            branch = f"{rng.choice(UNRELATED_BRANCHES)}-{slug(rng.choice(UNRELATED_TITLES), 2)}"
+            title = rng.choice(UNRELATED_TITLES)
+        number = world.next_number[repo.id]
+        world.next_number[repo.id] = number + 1
+        return Pull(
+            repo=repo,
+            number=number,
+            id=self._next_id("pull", 3),
+            title=title,
+            body=f"## Summary\n\n{title}.",
+            user=author,
+            head_repo=repo,
+            head_ref=branch,
+            head_sha=sha(rng),
+            base_sha=sha(rng),
+            state="open",
+            draft=False,
+            created_at=at,
+            updated_at=at,
+            merge_commit_sha=sha(rng),
+            mergeable=True,
+            mergeable_state="clean",
+            commits=rng.randint(1, 5),
+            additions=rng.randint(1, 200),
+            deletions=rng.randint(0, 50),
+            changed_files=rng.randint(1, 8),
+            link_kind="branch" if ref else "none",
+            linear_identifier=ref.identifier if ref else None,
+        )
+
+    def update_pulls(self, k: int = 1) -> list[PullKey]:
+        """Retitle or relabel k pull requests (any state)."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for pull in self._pick_pulls(k, open_first=False):
+                labels = self.world.labels[pull.repo.id]
+                missing = [label for label in labels if label not in pull.labels]
+                if missing and self.rng.random() < 0.5:
+                    pull.labels = [*pull.labels, self.rng.choice(missing)]
+                else:
+                    pull.title = f"{pull.title} (updated)"
+                self._touch(pull, at)
+                out.append(self._key(pull))
+            self._changed()
+            return out
+
+    def update_users(self, k: int = 1) -> list[str]:
+        """Change k members' profile name or public email; returns their logins."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for account in self._pick(self.world.members, k):
+                if self.rng.random() < 0.5:
+                    account.name = f"{account.name or account.login} (new name)"
+                else:
+                    account.email = f"{account.login}@mail.example.org"
+                account.updated_at = at
+                out.append(account.login)
+            self._changed()
+            return out
