@@ -1,0 +1,81 @@
+"""Local imitations of the Linear GraphQL API and the GitHub REST API, serving one synthetic
+company on 127.0.0.1. See `Sandbox`, the pytest fixtures in `sandbox.pytest_plugin`, and
+`python -m sandbox --help`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sandbox.company import SIZES, Company, Size
+from sandbox.github.server import GitHubServer
+from sandbox.linear.server import LinearServer
+
+__all__ = ["SIZES", "Company", "GitHubServer", "LinearServer", "Sandbox", "Size"]
+
+LINEAR_API_KEY = "lin_api_sandbox_key_0000000000000000"
+GITHUB_TOKEN = "ghp_sandboxtoken000000000000000000000000"
+GITHUB_ORG = "acme"
+
+
+class Sandbox:
+    """Both imitation APIs of one company, started and stopped together."""
+
+    def __init__(
+        self,
+        seed: int = 7,
+        size: Size | str = "tiny",
+        *,
+        latency_ms: float = 0,
+        now: datetime | None = None,
+        linear_port: int = 0,
+        github_port: int = 0,
+        linear_options: dict[str, Any] | None = None,
+        github_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.company = Company(seed=seed, size=size, now=now)
+        self.linear = LinearServer(
+            self.company,
+            api_key=LINEAR_API_KEY,
+            latency_ms=latency_ms,
+            port=linear_port,
+            **(linear_options or {}),
+        )
+        self.github = GitHubServer(
+            self.company,
+            self.linear.issue_refs(),
+            token=GITHUB_TOKEN,
+            org=GITHUB_ORG,
+            latency_ms=latency_ms,
+            port=github_port,
+            **(github_options or {}),
+        )
+
+    def start(self) -> Sandbox:
+        self.linear.start()
+        self.github.start()
+        return self
+
+    def stop(self) -> None:
+        self.linear.stop()
+        self.github.stop()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point both pipelines at this sandbox."""
+        import json
+
+        return {
+            "SOURCES__LINEAR__API_URL": f"{self.linear.url}/graphql",
+            "LINEAR_API_KEY": LINEAR_API_KEY,
+            "SOURCES__GITHUB__BASE_URL": self.github.url,
+            "SOURCES__GITHUB__ORG": GITHUB_ORG,
+            "SOURCES__GITHUB__REPOS": json.dumps(self.github.repo_names),
+            "GITHUB_TOKEN": GITHUB_TOKEN,
+        }
