@@ -1,0 +1,131 @@
+"""Talking to Linear's GraphQL endpoint: auth, rate-limit rules, Relay paging, error checks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from dlt.sources.helpers.requests import Response
+from dlt.sources.helpers.rest_client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
+
+from pipelines.sources.http import (
+    ApiClient,
+    ApiStats,
+    Budget,
+    RateLimitRules,
+    SourceError,
+    epoch_to_datetime,
+    rate_limit_error,
+)
+
+BUDGETS = ("requests", "complexity")
+
+
+def _errors(response: Response) -> list[dict[str, Any]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return errors if isinstance(errors, list) else []
+
+
+def _is_ratelimited_error(error: dict[str, Any]) -> bool:
+    extensions = error.get("extensions") or {}
+    return extensions.get("code") == "RATELIMITED" or extensions.get("type") == "ratelimited"
+
+
+class LinearRateLimits(RateLimitRules):
+    """Linear reports `RATELIMITED` errors (HTTP 400 or 429) and `X-RateLimit-*` budgets
+    whose resets are epoch milliseconds."""
+
+    api = "linear"
+
+    def is_rate_limited(self, response: Response) -> bool:
+        if response.status_code not in (400, 429):
+            return False
+        return any(_is_ratelimited_error(e) for e in _errors(response))
+
+    def seconds_until_reset(self, response: Response) -> float | None:
+        retry_after = response.headers.get("Retry-After")
+        if retry_after and retry_after.strip().isdigit():
+            return float(retry_after)
+        resets = []
+        for budget in BUDGETS:
+            remaining = response.headers.get(f"X-RateLimit-{budget.title()}-Remaining")
+            reset = response.headers.get(f"X-RateLimit-{budget.title()}-Reset")
+            if reset and (remaining is None or float(remaining) <= 0):
+                resets.append(float(reset) / 1000 - time.time())
+        return max(resets) if resets else None
+
+    def observe(self, response: Response, stats: ApiStats) -> None:
+        for budget in BUDGETS:
+            prefix = f"X-RateLimit-{budget.title()}-"
+            limit = response.headers.get(prefix + "Limit")
+            if limit is None:
+                continue
+            remaining = response.headers.get(prefix + "Remaining")
+            reset = response.headers.get(prefix + "Reset")
+            stats.budgets[budget] = Budget(
+                limit=int(float(limit)),
+                remaining=int(float(remaining)) if remaining is not None else None,
+                reset_at=epoch_to_datetime(float(reset) / 1000) if reset else None,
+            )
+        complexity = response.headers.get("X-Complexity")
+        if complexity:
+            stats.add("complexity_points", float(complexity))
+
+
+class LinearClient:
+    """Runs Relay-paginated GraphQL queries against Linear and yields pages of nodes."""
+
+    def __init__(self, api_url: str, api_key: str, *, max_rate_limit_wait: float) -> None:
+        self.api_url = api_url
+        self.rules = LinearRateLimits()
+        http = ApiClient(
+            self.rules,
+            max_rate_limit_wait=max_rate_limit_wait,
+            # Personal API keys go raw in Authorization (OAuth tokens would use Bearer).
+            headers={"Authorization": api_key, "Content-Type": "application/json"},
+        )
+        self.rest = RESTClient(base_url=api_url, session=http.session)
+
+    def pages(
+        self, root_field: str, query: str, variables: dict[str, Any]
+    ) -> Iterator[list[dict[str, Any]]]:
+        """Every page of `root_field`'s nodes for `query`, following `pageInfo`."""
+        paginator = JSONResponseCursorPaginator(
+            cursor_path=f"data.{root_field}.pageInfo.endCursor",
+            cursor_body_path="variables.after",
+            has_more_path=f"data.{root_field}.pageInfo.hasNextPage",
+        )
+        for page in self.rest.paginate(
+            path="",
+            method="POST",
+            json={"query": query, "variables": variables},
+            paginator=paginator,
+            data_selector=f"data.{root_field}.nodes",
+            hooks={"response": [self._check(root_field)]},
+        ):
+            yield list(page)
+
+    def _check(self, root_field: str) -> Any:
+        rules, url = self.rules, self.api_url
+
+        def check(response: Response, *args: Any, **kwargs: Any) -> None:
+            where = f"linear: POST {url} ({root_field})"
+            if rules.is_rate_limited(response):
+                raise rate_limit_error("linear", where, rules.seconds_until_reset(response))
+            errors = _errors(response)
+            if response.status_code >= 400 or errors:
+                messages = (
+                    "; ".join(str(e.get("message", e)) for e in errors) or (response.text[:300])
+                )
+                hint = ""
+                if response.status_code in (401, 403):
+                    hint = " Check the API key (LINEAR_API_KEY or SOURCES__LINEAR__API_KEY)."
+                raise SourceError(f"{where}: HTTP {response.status_code}: {messages}.{hint}")
+
+        return check

@@ -1,0 +1,227 @@
+"""The Linear entities we sync, each a declaration: what to select, where it lands, how it is
+read incrementally. Adding an entity is one more `Entity(...)` here (plus a staging model).
+
+Economy: relations are selected as `{ id }` and label ids as a scalar list, so an issue costs
+about 11 complexity points and every entity fits Linear's largest page (250 nodes) well under
+the 10,000-point limit per query (issues: ~2,750 points a page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+#: Event-like entities are read from `--since` (first load / backfill) and then by cursor.
+#: Reference entities are small and always read whole; only rows that changed are loaded.
+Kind = Literal["event", "reference"]
+
+# dlt data types by GraphQL scalar, so columns exist (typed) even while all values are null.
+TEXT, BIGINT, DOUBLE, BOOL = "text", "bigint", "double", "bool"
+TIMESTAMP, DATE = "timestamp", "date"
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One Linear collection and how it lands in the warehouse."""
+
+    name: str  # the Query root field, e.g. "issues"
+    filter_type: str  # its filter input type, e.g. "IssueFilter"
+    kind: Kind
+    fields: dict[str, str]  # scalar field -> dlt data type
+    relations: tuple[str, ...] = ()  # object fields selected as `{ id }` -> column `<name>__id`
+    lists: dict[str, str] = field(default_factory=dict)  # alias -> scalar list field (child table)
+    archived_filter: bool = False  # the filter type has `archivedAt` (catches silent archives)
+    extra_arguments: str = ""  # extra root-field arguments, e.g. `includeDisabled: true`
+    primary_key: str = "id"
+    table_name: str = ""  # defaults to raw_<name in snake case>
+
+    @property
+    def table(self) -> str:
+        return self.table_name or f"raw_{_snake(self.name)}"
+
+    @property
+    def selection(self) -> str:
+        scalars = list(self.fields)
+        relations = [f"{name} {{ id }}" for name in self.relations]
+        lists = [f"{alias}: {source}" for alias, source in self.lists.items()]
+        return " ".join(scalars + relations + lists)
+
+    def flatten(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Relations `{"team": {"id": ..}}` as `team__id` columns (None when unset)."""
+        for relation in self.relations:
+            related = row.pop(relation, None)
+            row[f"{relation}__id"] = related["id"] if related else None
+        return row
+
+    @property
+    def columns(self) -> dict[str, dict[str, object]]:
+        """dlt column hints: every declared field typed, relation ids as text."""
+        hints: dict[str, dict[str, object]] = {
+            name: {"data_type": data_type, "nullable": name != self.primary_key}
+            for name, data_type in self.fields.items()
+        }
+        for relation in self.relations:
+            hints[f"{relation}__id"] = {"data_type": TEXT, "nullable": True}
+        hints["updatedAt"]["dedup_sort"] = "desc"
+        return hints
+
+
+def _snake(name: str) -> str:
+    out = "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+    return out.lstrip("_")
+
+
+_TIMESTAMPS = {"createdAt": TIMESTAMP, "updatedAt": TIMESTAMP, "archivedAt": TIMESTAMP}
+
+ISSUES = Entity(
+    name="issues",
+    filter_type="IssueFilter",
+    kind="event",
+    fields={
+        "id": TEXT,
+        "identifier": TEXT,
+        "number": DOUBLE,
+        "title": TEXT,
+        "priority": DOUBLE,
+        "priorityLabel": TEXT,
+        "estimate": DOUBLE,
+        "url": TEXT,
+        "branchName": TEXT,
+        "dueDate": DATE,
+        "trashed": BOOL,
+        **_TIMESTAMPS,
+        "startedAt": TIMESTAMP,
+        "completedAt": TIMESTAMP,
+        "canceledAt": TIMESTAMP,
+        "triagedAt": TIMESTAMP,
+        "autoClosedAt": TIMESTAMP,
+        "autoArchivedAt": TIMESTAMP,
+    },
+    relations=("team", "state", "assignee", "creator", "cycle", "project", "parent"),
+    lists={"labels": "labelIds"},
+    archived_filter=True,
+)
+
+COMMENTS = Entity(
+    name="comments",
+    filter_type="CommentFilter",
+    kind="event",
+    fields={"id": TEXT, "url": TEXT, **_TIMESTAMPS, "editedAt": TIMESTAMP},
+    relations=("issue", "user", "parent"),
+)
+
+USERS = Entity(
+    name="users",
+    filter_type="UserFilter",
+    kind="reference",
+    fields={
+        "id": TEXT,
+        "name": TEXT,
+        "displayName": TEXT,
+        "email": TEXT,
+        "active": BOOL,
+        "admin": BOOL,
+        "guest": BOOL,
+        "gitHubUserId": TEXT,
+        "timezone": TEXT,
+        "url": TEXT,
+        **_TIMESTAMPS,
+    },
+    extra_arguments="includeDisabled: true",
+)
+
+TEAMS = Entity(
+    name="teams",
+    filter_type="TeamFilter",
+    kind="reference",
+    fields={
+        "id": TEXT,
+        "key": TEXT,
+        "name": TEXT,
+        "description": TEXT,
+        "timezone": TEXT,
+        "cyclesEnabled": BOOL,
+        **_TIMESTAMPS,
+    },
+)
+
+WORKFLOW_STATES = Entity(
+    name="workflowStates",
+    filter_type="WorkflowStateFilter",
+    kind="reference",
+    fields={
+        "id": TEXT,
+        "name": TEXT,
+        "type": TEXT,
+        "color": TEXT,
+        "position": DOUBLE,
+        "description": TEXT,
+        **_TIMESTAMPS,
+    },
+    relations=("team",),
+)
+
+CYCLES = Entity(
+    name="cycles",
+    filter_type="CycleFilter",
+    kind="reference",
+    fields={
+        "id": TEXT,
+        "number": DOUBLE,
+        "name": TEXT,
+        "description": TEXT,
+        "startsAt": TIMESTAMP,
+        "endsAt": TIMESTAMP,
+        "completedAt": TIMESTAMP,
+        **_TIMESTAMPS,
+    },
+    relations=("team",),
+)
+
+PROJECTS = Entity(
+    name="projects",
+    filter_type="ProjectFilter",
+    kind="reference",
+    fields={
+        "id": TEXT,
+        "name": TEXT,
+        "description": TEXT,
+        "slugId": TEXT,
+        "url": TEXT,
+        "priority": BIGINT,
+        "startDate": DATE,
+        "targetDate": DATE,
+        "startedAt": TIMESTAMP,
+        "completedAt": TIMESTAMP,
+        "canceledAt": TIMESTAMP,
+        **_TIMESTAMPS,
+    },
+    relations=("lead", "creator"),
+)
+
+LABELS = Entity(
+    name="issueLabels",
+    filter_type="IssueLabelFilter",
+    kind="reference",
+    fields={
+        "id": TEXT,
+        "name": TEXT,
+        "description": TEXT,
+        "color": TEXT,
+        "isGroup": BOOL,
+        **_TIMESTAMPS,
+    },
+    relations=("team", "parent"),
+    table_name="raw_labels",
+)
+
+ENTITIES: tuple[Entity, ...] = (
+    USERS,
+    TEAMS,
+    WORKFLOW_STATES,
+    CYCLES,
+    PROJECTS,
+    LABELS,
+    ISSUES,
+    COMMENTS,
+)
