@@ -1,0 +1,41 @@
+"""Sync Linear into dataset `linear`, then build the dbt models that depend on it.
+
+python pipelines/linear.py --help
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))  # find .dlt/ from any directory
+
+from dlt.extract.source import DltSource  # noqa: E402
+
+from pipelines.cli import make_app  # noqa: E402
+from pipelines.runner import RunOptions, SourceSpec  # noqa: E402
+from pipelines.settings import default_since, require_secret, setting  # noqa: E402
+from pipelines.sources.linear import DEFAULT_API_URL, linear_source  # noqa: E402
+
+
+def make_linear_source(options: RunOptions) -> DltSource:
+    """The Linear source, with its key checked before any request."""
+    api_key = require_secret(
+        "sources.linear.api_key", env_fallback="LINEAR_API_KEY", what="Linear API key"
+    )
+    return linear_source(
+        api_key=api_key,
+        api_url=setting("sources.linear.api_url", DEFAULT_API_URL),
+        since=options.since or default_since(),
+        backfill=options.since is not None,
+    )
+
+
+LINEAR = SourceSpec(name="linear", title="Linear", make_source=make_linear_source)
+app = make_app(LINEAR)
+
+if __name__ == "__main__":
+    app()

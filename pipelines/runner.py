@@ -1,0 +1,269 @@
+"""One runner for every source: destination, pending packages, extract/normalize/load, the run
+summary, then dbt. A source plugs in with a `SourceSpec`; nothing here knows a source's API.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import dlt
+from dlt.common.pipeline import LoadInfo
+from dlt.extract.source import DltSource
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from pipelines.sources.http import ApiStats, SourceError, reset_stats
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DUCKDB_FILE = REPO_ROOT / "warehouse.duckdb"
+LOADER_FILE_FORMAT = "parquet"  # dlt's default insert_values is ~4x slower and far hungrier
+
+log = logging.getLogger("pipelines")
+
+
+class Destination(StrEnum):
+    duckdb = "duckdb"
+    bigquery = "bigquery"
+
+
+class LogLevel(StrEnum):
+    debug = "debug"
+    info = "info"
+    warning = "warning"
+    error = "error"
+
+
+class RunFailed(Exception):
+    """A run failed; the message is the one paragraph the user sees."""
+
+
+class MissingCredential(RunFailed):
+    """A required secret is not configured; raised before any request is made."""
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What the user asked for on the command line."""
+
+    destination: Destination = Destination.duckdb
+    full_refresh: bool = False
+    since: datetime | None = None
+    no_dbt: bool = False
+    dbt_only: bool = False
+    log_level: LogLevel = LogLevel.info
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """How the runner drives one source.
+
+    `name` is the pipeline name and the dataset name. `make_source` builds the dlt source from
+    the options (resolving and checking credentials first, raising `MissingCredential`).
+    """
+
+    name: str
+    title: str
+    make_source: Callable[[RunOptions], DltSource]
+
+
+@dataclass
+class RunSummary:
+    """What a run did, printed at the end."""
+
+    source: str
+    destination: str
+    dataset: str
+    rows: dict[str, int] = field(default_factory=dict)
+    pending_finished: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    api: ApiStats | None = None
+
+    def render(self) -> str:
+        lines = [f"{self.source}: synced into {self.destination} dataset '{self.dataset}'"]
+        if self.pending_finished:
+            lines.append(f"  finished {self.pending_finished} pending load package(s) first")
+        if self.rows:
+            width = max(len(t) for t in self.rows)
+            lines.append("  rows loaded:")
+            lines += [f"    {t:<{width}}  {n:>9,}" for t, n in sorted(self.rows.items())]
+        else:
+            lines.append("  rows loaded: none (nothing changed since the last run)")
+        if self.api is not None:
+            api = self.api
+            parts = [f"{api.requests} requests"]
+            if api.retries:
+                parts.append(f"{api.retries} retried")
+            if api.not_modified:
+                parts.append(f"{api.not_modified} not modified (304)")
+            if api.rate_limit_waits:
+                parts.append(
+                    f"{api.rate_limit_waits} rate-limit waits ({api.waited_seconds:.1f} s)"
+                )
+            if "complexity_points" in api.extra:
+                parts.append(f"{int(api.extra['complexity_points']):,} complexity points")
+            lines.append("  api: " + ", ".join(parts))
+            for name, budget in sorted(api.budgets.items()):
+                if budget.limit is None:
+                    continue
+                reset = f", resets {budget.reset_at:%H:%M:%S} UTC" if budget.reset_at else ""
+                lines.append(
+                    f"  rate-limit budget {name}: {budget.remaining:,} of {budget.limit:,} left"
+                    f"{reset}"
+                )
+        if self.stage_seconds:
+            stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items())
+            lines.append(f"  time: {stages}")
+        return "\n".join(lines)
+
+
+def configure_logging(level: LogLevel) -> None:
+    """Our log lines and dlt's at the chosen level, on stderr."""
+    # dlt's own INFO lines are per-job chatter: show them only when debugging.
+    dlt_level = "DEBUG" if level is LogLevel.debug else max(level.value, "warning", key=_rank)
+    os.environ["RUNTIME__LOG_LEVEL"] = dlt_level.upper()
+    logging.basicConfig(
+        level=level.value.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        datefmt="%H:%M:%S",
+    )
+    log.setLevel(level.value.upper())
+
+
+def _rank(level: str) -> int:
+    return logging.getLevelName(level.upper())
+
+
+def make_destination(kind: Destination) -> Any:
+    """The dlt destination: DuckDB at the shared local file, or BigQuery from dlt config."""
+    if kind is Destination.duckdb:
+        path = dlt.config.get("destination.duckdb.credentials") or str(DEFAULT_DUCKDB_FILE)
+        return dlt.destinations.duckdb(credentials=str(Path(path).expanduser().resolve()))
+    return dlt.destinations.bigquery()
+
+
+def make_pipeline(spec: SourceSpec, options: RunOptions) -> dlt.Pipeline:
+    return dlt.pipeline(
+        pipeline_name=spec.name,
+        destination=make_destination(options.destination),
+        dataset_name=spec.name,
+        progress="log" if options.log_level in (LogLevel.debug, LogLevel.info) else None,
+    )
+
+
+def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
+    """Sync one source into its dataset (finishing any pending load first), then run dbt."""
+    if options.no_dbt and options.dbt_only:
+        raise RunFailed("--no-dbt and --dbt-only contradict each other: choose one.")
+    summary = RunSummary(spec.title, options.destination.value, spec.name)
+    if options.dbt_only:
+        raise RunFailed(
+            "--dbt-only: this project has no dbt models yet (see the dbt issue); nothing to run."
+        )
+    stats = reset_stats(spec.name)
+    source = spec.make_source(options)  # checks credentials before any request
+    pipeline = make_pipeline(spec, options)
+    _finish_pending(pipeline, summary)
+    _sync(pipeline, source, options, summary)
+    summary.api = stats
+    return summary
+
+
+def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
+    """Load what an earlier, failed or killed run left extracted or normalized."""
+    if not pipeline.has_pending_data:
+        return
+    pending = len(pipeline.list_extracted_load_packages()) + len(
+        pipeline.list_normalized_load_packages()
+    )
+    log.warning("finishing %d pending load package(s) left by an earlier run", pending)
+    with _Step("finish pending"):
+        pipeline.normalize()
+        info = pipeline.load()
+    summary.pending_finished = pending
+    _raise_on_failed_jobs(info)
+
+
+def _sync(
+    pipeline: dlt.Pipeline, source: DltSource, options: RunOptions, summary: RunSummary
+) -> None:
+    started = time.monotonic()
+    with _Step("extract"):
+        pipeline.extract(
+            source,
+            refresh="drop_sources" if options.full_refresh else None,
+            loader_file_format=LOADER_FILE_FORMAT,
+        )
+    summary.stage_seconds["extract"] = time.monotonic() - started
+    started = time.monotonic()
+    with _Step("normalize"):
+        normalize_info = pipeline.normalize()
+    summary.stage_seconds["normalize"] = time.monotonic() - started
+    summary.rows = {
+        table: count
+        for table, count in normalize_info.row_counts.items()
+        if not table.startswith("_dlt")
+    }
+    started = time.monotonic()
+    with _Step("load"):
+        info = pipeline.load()
+    summary.stage_seconds["load"] = time.monotonic() - started
+    _raise_on_failed_jobs(info)
+
+
+def _raise_on_failed_jobs(info: LoadInfo) -> None:
+    if info is not None and info.has_failed_jobs:
+        failed = [
+            f"{job.job_file_info.table_name}: {job.failed_message}"
+            for package in info.load_packages
+            for job in package.jobs.get("failed_jobs", [])
+        ]
+        raise RunFailed("load failed: " + "; ".join(failed))
+
+
+class _Step:
+    """Turn a dlt step failure into a one-paragraph `RunFailed` naming the cause."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __enter__(self) -> None:
+        log.info("%s ...", self.name)
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or not isinstance(exc, PipelineStepFailed):
+            return False
+        cause = root_cause(exc)
+        where = f"{self.name} step failed"
+        if isinstance(cause, SourceError):
+            message = f"{where}: {cause}"
+        else:
+            message = f"{where}: {type(cause).__name__}: {cause}"
+        if self.name == "extract":
+            message += " Nothing from this run was loaded and no cursor moved."
+        elif exc.has_pending_data:
+            message += " The extracted data is kept; the next run loads it first."
+        raise RunFailed(message) from exc
+
+
+def root_cause(exc: BaseException) -> BaseException:
+    """The innermost exception behind dlt's wrappers (a SourceError when there is one)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        if isinstance(current, SourceError):
+            return current
+        inner = getattr(current, "exception", None)
+        current = (
+            inner
+            if isinstance(inner, BaseException)
+            else (current.__cause__ or current.__context__)
+        )
+    return seen[-1]
