@@ -1,0 +1,134 @@
+"""End to end: `python pipelines/linear.py` against the Linear sandbox, into a real DuckDB file."""
+
+from __future__ import annotations
+
+import json
+
+from sandbox import Sandbox
+from tests.conftest import Workspace
+from tests.linear_truth import TABLES, assert_linear_matches_truth
+
+ENTITY_COUNT = len(TABLES)
+
+
+def linear_requests(box: Sandbox) -> list[str]:
+    return [r.operation for r in box.linear.log]
+
+
+def test_full_sync_lands_the_whole_workspace(workspace: Workspace, sandbox: Sandbox) -> None:
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_linear_matches_truth(workspace, sandbox)
+    truth_issues = sandbox.linear.workspace.truth("issues")
+    assert any(i["archivedAt"] for i in truth_issues), "the sandbox should archive some issues"
+    assert "raw_issues" in result.stdout and "requests" in result.stdout
+    # One request per entity (a tiny workspace fits in 250-node pages), no retries.
+    assert len(linear_requests(sandbox)) == ENTITY_COUNT + sum(
+        len(sandbox.linear.workspace.truth(e)) // 250 for e in TABLES
+    )
+
+
+def test_incremental_sync_reads_only_changes(workspace: Workspace, sandbox: Sandbox) -> None:
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    before = workspace.query("select count(*) from linear.raw_issues")[0][0]
+
+    changed = sandbox.linear.workspace.mutate_issues(7)
+    added = sandbox.linear.workspace.add_comments(3)
+    archived = sandbox.linear.workspace.archive_issues(2)  # updatedAt does not move
+    sandbox.linear.clear_log()
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_linear_matches_truth(workspace, sandbox)
+    # One request per entity; the issue and comment requests were filtered server-side.
+    assert len(sandbox.linear.log) == ENTITY_COUNT
+    bodies = {r.operation: json.loads(r.body) for r in sandbox.linear.log}
+    assert bodies["issues"]["variables"]["filter"]["or"][0]["updatedAt"]["gte"]
+    assert bodies["comments"]["variables"]["filter"]["updatedAt"]["gte"]
+    loaded = workspace.query(
+        "select count(*) from linear.raw_issues where _dlt_load_id = "
+        "(select max(load_id) from linear._dlt_loads)"
+    )[0][0]
+    assert loaded == len(set(changed) | set(archived))
+    assert workspace.query("select count(*) from linear.raw_issues")[0][0] == before
+    assert len(added) == 3
+
+    # A rerun with no change loads nothing and duplicates nothing.
+    loads_before = workspace.query("select count(*) from linear._dlt_loads")[0][0]
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert "rows loaded: none" in result.stdout
+    assert_linear_matches_truth(workspace, sandbox)
+    new_rows = workspace.query(
+        "select count(*) from linear.raw_issues where _dlt_load_id > "
+        f"(select max(load_id) from (select load_id from linear._dlt_loads "
+        f"order by load_id limit {loads_before}))"
+    )[0][0]
+    assert new_rows == 0
+
+
+def test_equal_timestamps_and_late_rows_inside_the_overlap(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """Rows sharing the cursor's timestamp, or showing up late with an older one, still land."""
+    data = sandbox.linear.workspace
+    first = data.mutate_issues(3)
+    stamp = next(i["updatedAt"] for i in data.truth("issues") if i["id"] == first[0])
+    data.set_updated_at("issues", first, stamp)
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    # Another change committed with the same timestamp, visible only after our run.
+    late = data.mutate_issues(2)
+    data.set_updated_at("issues", late, stamp)
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_linear_matches_truth(workspace, sandbox)
+    assert result.stdout.count("raw_issues ") == 1
+
+
+def test_since_bounds_issues_but_not_reference_entities(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    issues = sandbox.linear.workspace.truth("issues")
+    stamps = sorted(i["updatedAt"] for i in issues)
+    since = stamps[len(stamps) // 2][:10]
+    result = workspace.run("linear", "--no-dbt", "--since", since)
+    assert result.returncode == 0, result.output
+    loaded = set(workspace.column("select id from linear.raw_issues"))
+    expected = {
+        i["id"]
+        for i in issues
+        if i["updatedAt"][:10] >= since or (i["archivedAt"] or "")[:10] >= since
+    }
+    assert loaded == expected
+    users = sandbox.linear.workspace.truth("users")
+    assert workspace.query("select count(*) from linear.raw_users")[0][0] == len(users)
+
+    # --full-refresh drops the tables and the state, and reloads from the default start.
+    result = workspace.run("linear", "--no-dbt", "--full-refresh")
+    assert result.returncode == 0, result.output
+    assert_linear_matches_truth(workspace, sandbox)
+
+
+def test_missing_api_key_fails_before_any_request(workspace: Workspace, sandbox: Sandbox) -> None:
+    env = {k: v for k, v in workspace.env.items() if k != "LINEAR_API_KEY"}
+    workspace.env = env
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 1
+    assert "LINEAR_API_KEY" in result.stderr
+    assert "Traceback" not in result.output
+    assert sandbox.linear.log == []
+
+
+def test_wrong_api_key_names_the_status_and_endpoint(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    result = workspace.run("linear", "--no-dbt", extra_env={"LINEAR_API_KEY": "lin_api_wrong"})
+    assert result.returncode == 1
+    assert "HTTP 401" in result.stderr and "/graphql" in result.stderr
+    assert "LINEAR_API_KEY" in result.stderr
+    assert "lin_api_wrong" not in result.output
+
+
+def test_bad_since_is_a_usage_error(workspace: Workspace) -> None:
+    result = workspace.run("linear", "--since", "last tuesday")
+    assert result.returncode == 2
+    assert "last tuesday" in result.stderr
