@@ -1,0 +1,65 @@
+"""The GitHub source: org members, and per repository pull requests, reviews, review comments
+and conversation comments, incrementally and within the rate limit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import dlt
+import pendulum
+from dlt.sources import DltResource
+from dlt.sources.helpers.rest_client import RESTClient
+
+from pipelines.sources.github.members import org_members_resource
+from pipelines.sources.github.rate_limits import GitHubRateLimits
+from pipelines.sources.github.repos import repo_resources
+from pipelines.sources.http import ApiClient
+
+DEFAULT_BASE_URL = "https://api.github.com"
+API_VERSION = "2022-11-28"
+
+
+@dlt.source(name="github")
+def github_source(
+    org: str = dlt.config.value,
+    repos: Sequence[str] = dlt.config.value,
+    access_token: str = dlt.secrets.value,
+    base_url: str = DEFAULT_BASE_URL,
+    since: datetime | None = None,
+    backfill: bool = False,
+    max_concurrency: int = 8,
+    max_rate_limit_wait: float = 900.0,
+) -> list[DltResource]:
+    """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
+    `raw_pr_comments` and `raw_pr_issue_comments`.
+
+    Args:
+        org: Organisation whose members are synced.
+        repos: Repositories as `owner/name`.
+        access_token: Token with `repo` and `read:org`.
+        base_url: REST API root (GitHub Enterprise Server: `https://HOST/api/v3`).
+        since: Start of the first load (or of a backfill) of pull requests and comments.
+        backfill: Read from `since` to now without touching the cursors.
+        max_concurrency: Parallel requests for per-PR reviews and member profiles.
+        max_rate_limit_wait: Longest wait (s) for a rate-limit reset before failing the run.
+    """
+    base_url = base_url.rstrip("/")
+    http = ApiClient(
+        GitHubRateLimits(),
+        max_rate_limit_wait=max_rate_limit_wait,
+        max_connections=max(max_concurrency, 10),
+        headers={
+            "Authorization": f"Bearer {access_token}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": API_VERSION,
+        },
+    )
+    session = http.session
+    client = RESTClient(base_url=base_url, session=session)
+    start = since or pendulum.now("UTC").subtract(years=2)
+    backfill_until = pendulum.now("UTC") if backfill else None
+    resources = [org_members_resource(session, base_url, org, max_concurrency)]
+    for repo in repos:
+        resources += repo_resources(client, repo, since=start, backfill_until=backfill_until)
+    return resources

@@ -1,0 +1,105 @@
+"""Org members with their profiles (name, public email), re-read in full every run with
+conditional requests: ETags kept in dlt state make unchanged pages and profiles 304s, which
+GitHub does not charge against the rate limit, and unchanged people load nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+from dlt.sources.helpers.requests import Response, Session
+
+from pipelines.sources.github.shapes import USER
+from pipelines.sources.http import SourceError
+from pipelines.sources.shaping import reduce
+
+USER_COLUMNS: dict[str, dict[str, Any]] = {
+    "id": {"data_type": "bigint", "nullable": False},
+    "login": {"data_type": "text"},
+    "name": {"data_type": "text"},
+    "email": {"data_type": "text"},
+    "company": {"data_type": "text"},
+    "created_at": {"data_type": "timestamp"},
+    "updated_at": {"data_type": "timestamp"},
+}
+
+
+def conditional_get(
+    session: Session,
+    url: str,
+    etags: MutableMapping[str, str],
+    params: dict[str, Any] | None = None,
+) -> Response:
+    """GET `url`, sending the ETag last seen for it; remember the new one on a 200."""
+    headers = {"If-None-Match": etags[url]} if url in etags else {}
+    response = session.get(url, params=params, headers=headers)
+    if response.status_code == 200 and response.headers.get("ETag"):
+        etags[url] = response.headers["ETag"]
+    return response
+
+
+def _check(response: Response, what: str) -> None:
+    if response.status_code not in (200, 304):
+        raise SourceError(
+            f"github: GET {response.url.split('?')[0]} ({what}): HTTP {response.status_code}: "
+            f"{response.text[:200]}"
+        )
+
+
+def member_logins(session: Session, base_url: str, org: str, state: dict[str, Any]) -> list[str]:
+    """Every member's login, page by page; unchanged pages come from state (304)."""
+    pages: dict[str, Any] = state.setdefault("member_pages", {})
+    etags: dict[str, str] = state.setdefault("etags", {})
+    url: str | None = f"{base_url}/orgs/{org}/members?per_page=100"
+    logins: list[str] = []
+    while url:
+        response = conditional_get(session, url, etags)
+        _check(response, f"members of {org}")
+        if response.status_code == 304:
+            page = pages[url]
+        else:
+            page = {
+                "logins": [m["login"] for m in response.json()],
+                "next": response.links.get("next", {}).get("url"),
+            }
+            pages[url] = page
+        logins += page["logins"]
+        url = page["next"]
+    return logins
+
+
+def org_members_resource(
+    session: Session, base_url: str, org: str, max_concurrency: int
+) -> DltResource:
+    """`raw_users`: one row per org member with their public profile, merged on `id`."""
+
+    @dlt.resource(
+        name="users",
+        table_name="raw_users",
+        primary_key="id",
+        write_disposition="merge",
+        columns=USER_COLUMNS,
+    )
+    def users() -> Iterator[list[dict[str, Any]]]:
+        state = dlt.current.resource_state()
+        etags: dict[str, str] = state.setdefault("etags", {})
+        logins = member_logins(session, base_url, org, state)
+
+        def profile(login: str) -> dict[str, Any] | None:
+            response = conditional_get(session, f"{base_url}/users/{login}", etags)
+            _check(response, f"profile of {login}")
+            return None if response.status_code == 304 else reduce(response.json(), USER)
+
+        with ThreadPoolExecutor(max_workers=max_concurrency) as pool:
+            changed = [row for row in pool.map(profile, logins) if row is not None]
+        if changed:
+            yield changed
+        members = set(logins)
+        # Forget ETags of people who left, so state does not grow forever.
+        for url in [u for u in etags if "/users/" in u and u.rsplit("/", 1)[1] not in members]:
+            del etags[url]
+
+    return users

@@ -1,0 +1,216 @@
+"""The per-repository resources, declared for dlt's `rest_api` source: pull requests (newest
+changes first, stopping at the first page past the cursor), reviews of just those pull requests
+(fetched concurrently), and review and conversation comments through the repo-level endpoints
+with `since`. Every row is tagged with its repository."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from dlt.sources import DltResource
+from dlt.sources.helpers.requests import Response
+from dlt.sources.helpers.rest_client.client import RESTClient
+from dlt.sources.rest_api import rest_api_resources
+from dlt.sources.rest_api.typing import EndpointResource, RESTAPIConfig
+
+from pipelines.sources.github import shapes
+from pipelines.sources.http import SourceError
+from pipelines.sources.shaping import Shape, reduce
+
+TIMESTAMP, BIGINT, TEXT = "timestamp", "bigint", "text"
+
+
+def _columns(**types: str) -> dict[str, dict[str, Any]]:
+    """Column hints (a fresh dict per column: dlt writes the column name into each)."""
+    hints: dict[str, dict[str, Any]] = {"id": {"data_type": "bigint", "nullable": False}}
+    hints.update({name: {"data_type": t, "nullable": True} for name, t in types.items()})
+    return hints
+
+
+PULL_REQUEST_COLUMNS = _columns(
+    repo=TEXT,
+    number=BIGINT,
+    created_at=TIMESTAMP,
+    updated_at=TIMESTAMP,
+    closed_at=TIMESTAMP,
+    merged_at=TIMESTAMP,
+    merge_commit_sha=TEXT,
+    milestone__id=BIGINT,
+    milestone__number=BIGINT,
+    milestone__title=TEXT,
+    milestone__state=TEXT,
+    head__repo__id=BIGINT,
+    head__repo__full_name=TEXT,
+)
+REVIEW_COLUMNS = _columns(
+    repo=TEXT,
+    pull_number=BIGINT,
+    submitted_at=TIMESTAMP,
+    user__login=TEXT,
+    user__id=BIGINT,
+)
+REVIEW_COMMENT_COLUMNS = _columns(
+    repo=TEXT,
+    pull_number=BIGINT,
+    pull_request_review_id=BIGINT,
+    in_reply_to_id=BIGINT,
+    line=BIGINT,
+    original_line=BIGINT,
+    created_at=TIMESTAMP,
+    updated_at=TIMESTAMP,
+    user__login=TEXT,
+    user__id=BIGINT,
+)
+ISSUE_COMMENT_COLUMNS = _columns(
+    repo=TEXT,
+    pull_number=BIGINT,
+    created_at=TIMESTAMP,
+    updated_at=TIMESTAMP,
+    user__login=TEXT,
+    user__id=BIGINT,
+)
+
+
+def _iso(ts: datetime) -> str:
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _number_from(url_field: str) -> Callable[[dict[str, Any]], int | None]:
+    def number(row: dict[str, Any]) -> int | None:
+        url = row.get(url_field) or ""
+        tail = url.rstrip("/").rsplit("/", 1)[-1]
+        return int(tail) if tail.isdigit() else None
+
+    return number
+
+
+def _tag(shape: Shape, repo: str, **derived: Callable[[dict[str, Any]], Any]) -> Callable[..., Any]:
+    """A map step: reduce a row to `shape` and add `repo` (plus derived fields)."""
+
+    def tag(row: dict[str, Any]) -> dict[str, Any]:
+        out = reduce(row, shape)
+        out["repo"] = repo
+        for name, compute in derived.items():
+            out[name] = compute(row)
+        return out
+
+    return tag
+
+
+def raise_for_github(repo: str, what: str) -> Callable[..., None]:
+    """A response action: an error response fails the run naming the repo and endpoint."""
+
+    def check(response: Response, *args: Any, **kwargs: Any) -> None:
+        if response.status_code < 400:
+            return
+        try:
+            message = response.json().get("message", "")
+        except ValueError:
+            message = response.text[:200]
+        where = f"github: GET {response.url.split('?')[0]} ({what} of {repo})"
+        hint = ""
+        if response.status_code == 404:
+            hint = (
+                f" Repository '{repo}' does not exist or the token cannot see it: "
+                "check sources.github.repos and the token's `repo` scope."
+            )
+        elif response.status_code == 401:
+            hint = " Check the token (GITHUB_TOKEN or SOURCES__GITHUB__ACCESS_TOKEN)."
+        raise SourceError(f"{where}: HTTP {response.status_code}: {message}.{hint}")
+
+    return check
+
+
+def _incremental(since: datetime, backfill_until: datetime | None, **extra: Any) -> dict[str, Any]:
+    """dlt incremental on `updated_at`; a backfill is a bounded window that leaves state alone."""
+    config: dict[str, Any] = {"cursor_path": "updated_at", "initial_value": _iso(since), **extra}
+    if backfill_until is not None:
+        config["end_value"] = _iso(backfill_until)
+    return config
+
+
+def repo_resources(
+    client: RESTClient, repo: str, *, since: datetime, backfill_until: datetime | None
+) -> list[DltResource]:
+    """The four resources of one repository (`owner/name`)."""
+    slug = repo.replace("/", "__").replace("-", "_").replace(".", "_").lower()
+    pulls = f"pull_requests__{slug}"
+    parent_number = f"_{pulls}_number"
+    resources: list[EndpointResource] = [
+        {
+            "name": pulls,
+            "table_name": "raw_pull_requests",
+            "columns": PULL_REQUEST_COLUMNS,
+            "endpoint": {
+                "path": f"repos/{repo}/pulls",
+                "response_actions": [raise_for_github(repo, "pull requests")],
+                "params": {"state": "all", "sort": "updated", "direction": "desc"},
+                "incremental": _incremental(since, backfill_until, row_order="desc"),
+            },
+            "processing_steps": [{"map": _tag(shapes.PULL_REQUEST, repo)}],
+        },
+        {
+            "name": f"pr_reviews__{slug}",
+            "table_name": "raw_pr_reviews",
+            "columns": REVIEW_COLUMNS,
+            "parallelized": True,
+            "include_from_parent": ["number"],
+            "endpoint": {
+                "path": f"repos/{repo}/pulls/{{resources.{pulls}.number}}/reviews",
+                "response_actions": [raise_for_github(repo, "reviews")],
+            },
+            "processing_steps": [
+                {"map": _tag(shapes.REVIEW, repo, pull_number=lambda r: r[parent_number])}
+            ],
+        },
+        {
+            "name": f"pr_comments__{slug}",
+            "table_name": "raw_pr_comments",
+            "columns": REVIEW_COMMENT_COLUMNS,
+            "endpoint": {
+                "path": f"repos/{repo}/pulls/comments",
+                "response_actions": [raise_for_github(repo, "review comments")],
+                "params": {"sort": "updated", "direction": "asc"},
+                "incremental": _incremental(since, backfill_until, start_param="since"),
+            },
+            "processing_steps": [
+                {
+                    "map": _tag(
+                        shapes.REVIEW_COMMENT, repo, pull_number=_number_from("pull_request_url")
+                    )
+                }
+            ],
+        },
+        {
+            "name": f"pr_issue_comments__{slug}",
+            "table_name": "raw_pr_issue_comments",
+            "columns": ISSUE_COMMENT_COLUMNS,
+            "endpoint": {
+                "path": f"repos/{repo}/issues/comments",
+                "response_actions": [raise_for_github(repo, "conversation comments")],
+                "params": {"sort": "updated", "direction": "asc"},
+                "incremental": _incremental(since, backfill_until, start_param="since"),
+            },
+            "processing_steps": [
+                # The endpoint returns comments on issues too; keep the pull requests' ones.
+                {"filter": lambda row: "/pull/" in (row.get("html_url") or "")},
+                {"map": _tag(shapes.ISSUE_COMMENT, repo, pull_number=_number_from("issue_url"))},
+            ],
+        },
+    ]
+    config: RESTAPIConfig = {
+        "client": {
+            "base_url": client.base_url,
+            "session": client.session,
+            "paginator": {"type": "header_link"},
+        },
+        "resource_defaults": {
+            "primary_key": "id",
+            "write_disposition": "merge",
+            "endpoint": {"params": {"per_page": 100}},
+        },
+        "resources": resources,
+    }
+    return rest_api_resources(config)
