@@ -74,7 +74,7 @@ class Sandbox:
         return {
             "SOURCES__LINEAR__API_URL": f"{self.linear.url}/graphql",
             "LINEAR_API_KEY": LINEAR_API_KEY,
-            "SOURCES__GITHUB__BASE_URL": self.github.url,
+            "SOURCES__GITHUB__BASE_URL": self.github.api_url,
             "SOURCES__GITHUB__ORG": GITHUB_ORG,
             "SOURCES__GITHUB__REPOS": json.dumps(self.github.repo_names),
             "GITHUB_TOKEN": GITHUB_TOKEN,

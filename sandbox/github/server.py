@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -61,9 +62,12 @@ class GitHubServer(ApiServer):
         port: int = 0,
         requests_per_hour: int = 5000,
         window_seconds: float = 3600.0,
+        path_prefix: str = "",
     ) -> None:
         super().__init__(host=host, port=port, latency_ms=latency_ms)
         self.token = token
+        #: Where the API is mounted: "" like api.github.com, "/api/v3" like GitHub Enterprise.
+        self.path_prefix = path_prefix.rstrip("/")
         self.org_data = GitHubOrg(company, linear_issue_refs, org)
         self.rate_window = RateWindow(requests_per_hour, window_seconds)
         members = self.org_data.members()
@@ -82,15 +86,29 @@ class GitHubServer(ApiServer):
             raise ValueError(f"unknown fault kind {kind!r}; use {GENERIC_FAULTS + GITHUB_FAULTS}")
         return super().inject(kind, **options)
 
+    @property
+    def api_url(self) -> str:
+        """The API root a client is configured with (`sources.github.base_url`)."""
+        return self.url + self.path_prefix
+
     def start(self) -> GitHubServer:
         super().start()
-        self.org_data.base_url = self.url
+        self.org_data.base_url = self.api_url
         return self
+
+    def _unprefixed(self, request: Request) -> Request | None:
+        """The request with the mount prefix taken off its path (None: outside the API)."""
+        if not self.path_prefix:
+            return request
+        if request.path != self.path_prefix and not request.path.startswith(self.path_prefix + "/"):
+            return None
+        return replace(request, path=request.path[len(self.path_prefix) :] or "/")
 
     # -- ApiServer hooks -----------------------------------------------------------------------
     def operation(self, request: Request) -> str:
         """ "pulls.list acme/api", "pulls.get acme/api#12", "users.get <login>", "rate_limit"."""
-        route = parse_route(request.path)
+        inner = self._unprefixed(request)
+        route = parse_route(inner.path) if inner is not None else None
         if route is None:
             return f"{request.method} {request.path}"
         if route.kind == "rate_limit":
@@ -133,8 +151,11 @@ class GitHubServer(ApiServer):
         return super().fault_response(fault, request)
 
     def handle(self, request: Request) -> Response:
+        inner = self._unprefixed(request)
+        if inner is None:
+            return self._finish(not_found())
         with self.org_data.lock:
-            return self._finish(self._answer(request))
+            return self._finish(self._answer(inner))
 
     # -- the request pipeline ------------------------------------------------------------------
     def _answer(self, request: Request) -> GitHubResponse:
@@ -146,7 +167,8 @@ class GitHubServer(ApiServer):
             return GitHubResponse(200, self._rate_body())
         if self.rate_window.remaining <= 0:
             return self._exceeded(403)
-        base = f"http://{request.headers['host']}" if "host" in request.headers else self.url
+        host = f"http://{request.headers['host']}" if "host" in request.headers else self.url
+        base = host + self.path_prefix
         response = not_found() if route is None else self._dispatch(request, route, base)
         if response.status == 200 and self._not_modified(request, response):
             kept = ("ETag", "Last-Modified")

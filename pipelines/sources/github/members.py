@@ -12,9 +12,12 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response, Session
 
+from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.github.shapes import USER
-from pipelines.sources.http import SourceError
+from pipelines.sources.http import SourceError, rate_limit_error
 from pipelines.sources.shaping import reduce
+
+RATE_LIMITS = GitHubRateLimits()
 
 USER_COLUMNS: dict[str, dict[str, Any]] = {
     "id": {"data_type": "bigint", "nullable": False},
@@ -43,6 +46,9 @@ def conditional_get(
 
 def _check(response: Response, what: str) -> None:
     if response.status_code not in (200, 304):
+        where = f"github: GET {response.url.split('?')[0]} ({what})"
+        if RATE_LIMITS.is_rate_limited(response):
+            raise rate_limit_error("github", where, RATE_LIMITS.seconds_until_reset(response))
         raise SourceError(
             f"github: GET {response.url.split('?')[0]} ({what}): HTTP {response.status_code}: "
             f"{response.text[:200]}"

@@ -16,7 +16,8 @@ from dlt.sources.rest_api import rest_api_resources
 from dlt.sources.rest_api.typing import EndpointResource, RESTAPIConfig
 
 from pipelines.sources.github import shapes
-from pipelines.sources.http import SourceError
+from pipelines.sources.github.rate_limits import GitHubRateLimits
+from pipelines.sources.http import SourceError, rate_limit_error
 from pipelines.sources.shaping import Shape, reduce
 
 TIMESTAMP, BIGINT, TEXT = "timestamp", "bigint", "text"
@@ -99,6 +100,9 @@ def _tag(shape: Shape, repo: str, **derived: Callable[[dict[str, Any]], Any]) ->
     return tag
 
 
+RATE_LIMITS = GitHubRateLimits()
+
+
 def raise_for_github(repo: str, what: str) -> Callable[..., None]:
     """A response action: an error response fails the run naming the repo and endpoint."""
 
@@ -110,6 +114,9 @@ def raise_for_github(repo: str, what: str) -> Callable[..., None]:
         except ValueError:
             message = response.text[:200]
         where = f"github: GET {response.url.split('?')[0]} ({what} of {repo})"
+        if RATE_LIMITS.is_rate_limited(response):
+            raise rate_limit_error("github", where, RATE_LIMITS.seconds_until_reset(response))
+        message = message.rstrip(".")
         hint = ""
         if response.status_code == 404:
             hint = (

@@ -1,0 +1,167 @@
+"""End to end: `python pipelines/github.py` against the GitHub sandbox, into a real DuckDB file."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from sandbox import GITHUB_TOKEN, Sandbox
+from tests.conftest import Workspace
+from tests.github_truth import assert_github_matches_truth
+
+
+def per_repo(box: Sandbox, kind: str) -> Counter[str]:
+    """Requests of one operation kind (e.g. "pulls.list") per repository."""
+    return Counter(
+        r.operation.split(" ", 1)[1].split("#")[0]
+        for r in box.github.log
+        if r.operation.startswith(kind + " ")
+    )
+
+
+def test_full_sync_lands_every_table(workspace: Workspace, sandbox: Sandbox) -> None:
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(workspace, sandbox)
+    org = sandbox.github.org_data
+    assert all(
+        "per_page=100" in _query(r)
+        for r in sandbox.github.log
+        if "list" in r.operation or "comments" in r.operation or "members" in r.operation
+    )
+    # Reviews: one call per pull request, nothing more.
+    pulls = org.truth("pull_requests")
+    assert sum(per_repo(sandbox, "pulls.reviews").values()) == len(pulls)
+    for repo in sandbox.github.repo_names:
+        in_repo = sum(1 for p in pulls if p["base"]["repo"]["full_name"] == repo)
+        assert per_repo(sandbox, "pulls.list")[repo] == max(math.ceil(in_repo / 100), 1)
+
+
+def _query(entry: object) -> str:
+    query = entry.query
+    return "&".join(f"{k}={v[0]}" for k, v in query.items())
+
+
+def test_incremental_sync_is_economical(workspace: Workspace, sandbox: Sandbox) -> None:
+    assert workspace.run("github", "--no-dbt").returncode == 0
+    org = sandbox.github.org_data
+    reviewed = org.add_reviews(3)
+    commented = [(r, n) for r, n, _ in org.add_review_comments(2)]
+    talked = [(r, n) for r, n, _ in org.add_issue_comments(2)]
+    merged = org.merge_pulls(2)
+    renamed = org.update_users(1)
+    changed = set(reviewed) | set(commented) | set(talked) | set(merged)
+    sandbox.github.clear_log()
+
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(workspace, sandbox)
+    members = len(org.truth("users"))
+    for repo in sandbox.github.repo_names:
+        k = sum(1 for r, _ in changed if r == repo)
+        assert per_repo(sandbox, "pulls.list")[repo] == 1  # < 100 changed: the first page
+        assert per_repo(sandbox, "pulls.reviews")[repo] == k  # only the changed PRs
+        assert per_repo(sandbox, "pulls.comments")[repo] == 1
+        assert per_repo(sandbox, "issues.comments")[repo] == 1
+    # Members and profiles are re-read conditionally: only the renamed profile is charged.
+    profiles = [r for r in sandbox.github.log if r.operation.startswith("users.get")]
+    assert len(profiles) == members
+    assert sum(r.status == 200 for r in profiles) == len(renamed)
+    assert all(r.status == 304 and not r.charged for r in profiles if r.status != 200)
+    assert "304" in result.stdout
+
+    # A rerun with no change loads nothing, and reads no reviews.
+    sandbox.github.clear_log()
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert "rows loaded: none" in result.stdout
+    assert sum(per_repo(sandbox, "pulls.reviews").values()) == 0
+    assert_github_matches_truth(workspace, sandbox)
+    charged = [r for r in sandbox.github.log if r.charged]
+    assert len(charged) == 3 * len(sandbox.github.repo_names)  # pulls + two comment pages
+
+
+def test_reviews_are_fetched_concurrently(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_factory(latency_ms=40)
+    ws = workspace_factory(box)
+    result = ws.run("github", "--no-dbt", extra_env={"EXTRACT__WORKERS": "4"})
+    assert result.returncode == 0, result.output
+    reviews = [r for r in box.github.log if r.operation.startswith("pulls.reviews")]
+    events = sorted(
+        [(r.started_at, 1) for r in reviews]
+        + [(r.started_at + r.duration_ms / 1000, -1) for r in reviews]
+    )
+    in_flight = peak = 0
+    for _, step in events:
+        in_flight += step
+        peak = max(peak, in_flight)
+    assert 2 <= peak <= 4, peak
+
+
+def test_since_and_full_refresh(workspace: Workspace, sandbox: Sandbox) -> None:
+    pulls = sandbox.github.org_data.truth("pull_requests")
+    stamps = sorted(p["updated_at"] for p in pulls)
+    since = stamps[len(stamps) // 2][:10]
+    result = workspace.run("github", "--no-dbt", "--since", since)
+    assert result.returncode == 0, result.output
+    loaded = set(workspace.column("select id from github.raw_pull_requests"))
+    assert loaded == {p["id"] for p in pulls if p["updated_at"][:10] >= since}
+    result = workspace.run("github", "--no-dbt", "--full-refresh")
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(workspace, sandbox)
+
+
+def test_enterprise_server_base_url(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_factory(github_options={"path_prefix": "/api/v3"})
+    ws = workspace_factory(box)
+    assert ws.env["SOURCES__GITHUB__BASE_URL"].endswith("/api/v3")
+    result = ws.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(ws, box)
+    assert all(r.path.startswith("/api/v3/") for r in box.github.log)
+
+
+def test_unknown_repo_fails_naming_it(workspace: Workspace, sandbox: Sandbox) -> None:
+    result = workspace.run(
+        "github", "--no-dbt", extra_env={"SOURCES__GITHUB__REPOS": '["acme/api", "acme/nope"]'}
+    )
+    assert result.returncode == 1
+    assert "acme/nope" in result.stderr and "HTTP 404" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_settings_fail_before_any_request(workspace: Workspace, sandbox: Sandbox) -> None:
+    for missing, named in (
+        ("GITHUB_TOKEN", "GITHUB_TOKEN"),
+        ("SOURCES__GITHUB__REPOS", "SOURCES__GITHUB__REPOS"),
+        ("SOURCES__GITHUB__ORG", "SOURCES__GITHUB__ORG"),
+    ):
+        env = dict(workspace.env)
+        env.pop(missing)
+        workspace_env, workspace.env = workspace.env, env
+        result = workspace.run("github", "--no-dbt")
+        workspace.env = workspace_env
+        assert result.returncode == 1, missing
+        assert named in result.stderr
+    result = workspace.run("github", "--no-dbt", extra_env={"SOURCES__GITHUB__REPOS": '["api"]'})
+    assert result.returncode == 1 and "owner/name" in result.stderr
+    assert sandbox.github.log == []
+
+
+def test_token_leaves_no_trace(workspace: Workspace, sandbox: Sandbox) -> None:
+    outputs = []
+    for args in (["--no-dbt"], ["--no-dbt", "--log-level", "debug"]):
+        result = workspace.run("github", *args)
+        assert result.returncode == 0, result.output
+        outputs.append(result.output)
+    sandbox.github.inject("status", status=500, times=-1, match="pulls.list")
+    failed = workspace.run("github", "--no-dbt", "--log-level", "debug", "--full-refresh")
+    assert failed.returncode == 1
+    outputs.append(failed.output)
+    assert not any(GITHUB_TOKEN in text for text in outputs)
+    leaked = [
+        p
+        for p in workspace.root.rglob("*")
+        if p.is_file() and GITHUB_TOKEN.encode() in p.read_bytes()
+    ]
+    assert leaked == []
