@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Optional
 
 import pendulum
@@ -80,5 +83,8 @@ def make_app(spec: SourceSpec) -> typer.Typer:
             raise typer.Exit(code=1) from None
         typer.echo(summary.render())
         sys.stdout.flush()
+        summary_file = os.environ.get("PIPELINES_SUMMARY_FILE")
+        if summary_file:
+            Path(summary_file).write_text(json.dumps(summary.to_dict(), indent=2))
 
     return app

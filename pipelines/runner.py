@@ -85,6 +85,32 @@ class RunSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     api: ApiStats | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain data (written to $PIPELINES_SUMMARY_FILE when set)."""
+        api = self.api
+        return {
+            "source": self.source,
+            "destination": self.destination,
+            "dataset": self.dataset,
+            "rows": self.rows,
+            "pending_finished": self.pending_finished,
+            "stage_seconds": self.stage_seconds,
+            "api": None
+            if api is None
+            else {
+                "requests": api.requests,
+                "retries": api.retries,
+                "not_modified": api.not_modified,
+                "rate_limit_waits": api.rate_limit_waits,
+                "waited_seconds": api.waited_seconds,
+                "extra": api.extra,
+                "budgets": {
+                    name: {"limit": b.limit, "remaining": b.remaining}
+                    for name, b in api.budgets.items()
+                },
+            },
+        }
+
     def render(self) -> str:
         lines = [f"{self.source}: synced into {self.destination} dataset '{self.dataset}'"]
         if self.pending_finished:
@@ -243,6 +269,13 @@ class _Step:
         where = f"{self.name} step failed"
         if isinstance(cause, SourceError):
             message = f"{where}: {cause}"
+        elif "Could not set lock on file" in str(cause):
+            holder = str(cause).split("Conflicting lock is held in", 1)[-1].split(".", 1)[0]
+            message = (
+                f"{where}: the DuckDB file is locked by another process ({holder.strip()}): "
+                "another run, dbt or a SQL client is writing to it. Wait for it to finish, "
+                "then rerun."
+            )
         else:
             message = f"{where}: {type(cause).__name__}: {cause}"
         if self.name == "extract":

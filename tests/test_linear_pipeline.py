@@ -132,3 +132,44 @@ def test_bad_since_is_a_usage_error(workspace: Workspace) -> None:
     result = workspace.run("linear", "--since", "last tuesday")
     assert result.returncode == 2
     assert "last tuesday" in result.stderr
+
+
+def test_a_failed_load_is_finished_by_the_next_run(workspace: Workspace, sandbox: Sandbox) -> None:
+    """The load fails (another process holds DuckDB's write lock) after extract succeeded: the
+    next run loads that package first, then syncs as usual; nothing lost, nothing doubled."""
+    import duckdb
+
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    sandbox.linear.workspace.mutate_issues(4)
+    with duckdb.connect(str(workspace.duckdb_file)):
+        result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 1
+    assert "locked by another process" in result.stderr
+    assert "the next run loads it first" in result.stderr
+    sandbox.linear.workspace.mutate_issues(3)
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert "finished 1 pending load package" in result.stdout
+    assert_linear_matches_truth(workspace, sandbox)
+
+
+def test_dlt_cli_inspects_the_pipeline(workspace: Workspace, sandbox: Sandbox) -> None:
+    """`dlt pipeline linear info|trace` work after a run (same DLT_DATA_DIR)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    dlt_cli = Path(sys.executable).parent / "dlt"
+    for command in ("info", "trace"):
+        proc = subprocess.run(
+            [str(dlt_cli), "pipeline", "linear", command],
+            env=workspace.env,
+            cwd=workspace.root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "linear" in proc.stdout
+    assert "raw_issues" in proc.stdout or "extract" in proc.stdout
