@@ -13,7 +13,8 @@ import pendulum
 import typer
 
 from pipelines import runner
-from pipelines.runner import Destination, LogLevel, RunFailed, RunOptions, SourceSpec
+from pipelines.errors import RunFailed
+from pipelines.runner import Destination, LogLevel, RunOptions, SourceSpec
 
 
 def parse_since(value: str | None) -> datetime | None:

@@ -17,7 +17,8 @@ os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))  # find .dlt/ from any 
 from dlt.extract.source import DltSource  # noqa: E402
 
 from pipelines.cli import make_app  # noqa: E402
-from pipelines.runner import MissingCredential, RunFailed, RunOptions, SourceSpec  # noqa: E402
+from pipelines.errors import MissingCredential, RunFailed  # noqa: E402
+from pipelines.runner import RunOptions, SourceSpec  # noqa: E402
 from pipelines.settings import default_since, require_secret, setting  # noqa: E402
 from pipelines.sources.github import DEFAULT_BASE_URL, github_source  # noqa: E402
 

@@ -19,6 +19,8 @@ from dlt.common.pipeline import LoadInfo
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from pipelines import bigquery
+from pipelines.errors import RunFailed
 from pipelines.sources.http import ApiStats, SourceError, reset_stats
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -38,14 +40,6 @@ class LogLevel(StrEnum):
     info = "info"
     warning = "warning"
     error = "error"
-
-
-class RunFailed(Exception):
-    """A run failed; the message is the one paragraph the user sees."""
-
-
-class MissingCredential(RunFailed):
-    """A required secret is not configured; raised before any request is made."""
 
 
 @dataclass(frozen=True)
@@ -166,12 +160,17 @@ def _rank(level: str) -> int:
     return logging.getLevelName(level.upper())
 
 
+def duckdb_path() -> Path:
+    """The local DuckDB file both pipelines and dbt share."""
+    path = dlt.config.get("destination.duckdb.credentials") or str(DEFAULT_DUCKDB_FILE)
+    return Path(path).expanduser().resolve()
+
+
 def make_destination(kind: Destination) -> Any:
-    """The dlt destination: DuckDB at the shared local file, or BigQuery from dlt config."""
+    """The dlt destination: DuckDB at the shared local file, or BigQuery (pipelines.bigquery)."""
     if kind is Destination.duckdb:
-        path = dlt.config.get("destination.duckdb.credentials") or str(DEFAULT_DUCKDB_FILE)
-        return dlt.destinations.duckdb(credentials=str(Path(path).expanduser().resolve()))
-    return dlt.destinations.bigquery()
+        return dlt.destinations.duckdb(credentials=str(duckdb_path()))
+    return bigquery.destination(bigquery.resolve_target())
 
 
 def make_pipeline(spec: SourceSpec, options: RunOptions) -> dlt.Pipeline:

@@ -10,7 +10,7 @@ from typing import Any
 import dlt
 import pendulum
 
-from pipelines.runner import MissingCredential
+from pipelines.errors import MissingCredential
 
 DEFAULT_HISTORY_YEARS = 2
 
