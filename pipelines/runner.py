@@ -194,6 +194,11 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
     stats = reset_stats(spec.name)
     source = spec.make_source(options)  # checks credentials before any request
     pipeline = make_pipeline(spec, options)
+    with _Step("restore state"):
+        # As dlt's run() does: a fresh machine (a CI runner) resumes from the cursors and
+        # schemas stored in the destination instead of reloading everything.
+        if pipeline.config.restore_from_destination:
+            pipeline.sync_destination()
     _finish_pending(pipeline, summary)
     _sync(pipeline, source, options, summary)
     summary.api = stats

@@ -135,22 +135,45 @@ def test_bad_since_is_a_usage_error(workspace: Workspace) -> None:
 
 
 def test_a_failed_load_is_finished_by_the_next_run(workspace: Workspace, sandbox: Sandbox) -> None:
-    """The load fails (another process holds DuckDB's write lock) after extract succeeded: the
-    next run loads that package first, then syncs as usual; nothing lost, nothing doubled."""
+    """The load fails after extract succeeded (here: a column someone retyped in the
+    warehouse): the next run loads that package first, then syncs; nothing lost or doubled."""
     import duckdb
 
     assert workspace.run("linear", "--no-dbt").returncode == 0
+    retype = "alter table linear.raw_issues drop column title; alter table linear.raw_issues "
+    with duckdb.connect(str(workspace.duckdb_file)) as con:
+        con.execute(retype + "add column title integer")
     sandbox.linear.workspace.mutate_issues(4)
-    with duckdb.connect(str(workspace.duckdb_file)):
-        result = workspace.run("linear", "--no-dbt")
+    result = workspace.run("linear", "--no-dbt")
     assert result.returncode == 1
-    assert "locked by another process" in result.stderr
+    assert "load step failed" in result.stderr and "title" in result.stderr
     assert "the next run loads it first" in result.stderr
+    with duckdb.connect(str(workspace.duckdb_file)) as con:
+        con.execute(retype + "add column title varchar")
     sandbox.linear.workspace.mutate_issues(3)
     result = workspace.run("linear", "--no-dbt")
     assert result.returncode == 0, result.output
     assert "finished 1 pending load package" in result.stdout
     assert_linear_matches_truth(workspace, sandbox)
+    titled = workspace.query("select count(*) from linear.raw_issues where title is not null")
+    assert titled[0][0] == 7  # the 4 from the failed load and the 3 from this run
+
+
+def test_a_second_concurrent_run_stops_with_our_message(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """DuckDB has one writer: while another process holds the file, a run stops before
+    reading anything, with a message instead of a stack trace."""
+    import duckdb
+
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    sandbox.linear.clear_log()
+    with duckdb.connect(str(workspace.duckdb_file)):
+        result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 1
+    assert "locked by another process" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sandbox.linear.log == []
 
 
 def test_dlt_cli_inspects_the_pipeline(workspace: Workspace, sandbox: Sandbox) -> None:
@@ -173,3 +196,22 @@ def test_dlt_cli_inspects_the_pipeline(workspace: Workspace, sandbox: Sandbox) -
         assert proc.returncode == 0, proc.stderr
         assert "linear" in proc.stdout
     assert "raw_issues" in proc.stdout or "extract" in proc.stdout
+
+
+def test_state_is_restored_from_the_destination_on_a_fresh_machine(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """A CI runner starts with no dlt working dir: cursors come back from the warehouse."""
+    import shutil
+
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    shutil.rmtree(workspace.root / "dlt")
+    changed = sandbox.linear.workspace.mutate_issues(3)
+    sandbox.linear.clear_log()
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_linear_matches_truth(workspace, sandbox)
+    issues_line = next(line for line in result.stdout.splitlines() if "raw_issues " in line)
+    assert issues_line.split()[-1] == str(len(changed))
+    body = json.loads(next(r.body for r in sandbox.linear.log if r.operation == "issues"))
+    assert "filter" in body["variables"]
