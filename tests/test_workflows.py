@@ -1,0 +1,73 @@
+"""The GitHub Actions workflows: valid against GitHub's workflow schema, clean under zizmor,
+and shaped as the daily sync needs (schedule, no overlap, pinned actions, least privilege)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT
+
+WORKFLOWS = sorted((REPO_ROOT / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
+    return data
+
+
+def test_there_is_a_workflow() -> None:
+    assert WORKFLOWS
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_valid_against_githubs_workflow_schema(path: Path) -> None:
+    proc = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_zizmor_finds_nothing() -> None:
+    proc = subprocess.run(
+        [str(BIN / "zizmor"), "--offline", "--persona", "auditor", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No findings" in proc.stdout + proc.stderr
+
+
+def test_daily_sync_shape() -> None:
+    flow = load(REPO_ROOT / ".github" / "workflows" / "daily-sync.yml")
+    assert flow["on"]["schedule"] == [{"cron": "0 5 * * *"}]
+    assert "workflow_dispatch" in flow["on"]
+    assert flow["permissions"] == {}
+    assert flow["concurrency"]["cancel-in-progress"] is False
+    jobs = flow["jobs"]
+    assert set(jobs["dbt"]["needs"]) == {"linear", "github"}
+    text = (REPO_ROOT / ".github" / "workflows" / "daily-sync.yml").read_text()
+    for name in ("LINEAR_API_KEY", "GCP_SA_KEY", "GCP_PROJECT_ID"):
+        assert f"secrets.{name}" in text
+    for name, job in jobs.items():
+        assert job["timeout-minutes"] <= 60, name
+        assert job["permissions"] == {"contents": "read"}, name
+        steps = job["steps"]
+        uses = [s["uses"] for s in steps if "uses" in s]
+        assert all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", u) for u in uses), uses
+        setup_uv = next(s for s in steps if s.get("uses", "").startswith("astral-sh/setup-uv"))
+        assert setup_uv["with"]["enable-cache"] is True
+        runs = " ".join(s.get("run", "") for s in steps)
+        assert "--destination bigquery" in runs or ".ci/sync" in runs, name
