@@ -14,10 +14,28 @@ from typing import Any
 Shape = dict[str, Any]
 
 
-def reduce(value: dict[str, Any] | None, shape: Shape, prefix: str = "") -> dict[str, Any]:
-    """`value` reduced to `shape`, nested objects flattened; missing fields come out as None."""
+def reduce(
+    value: dict[str, Any] | None,
+    shape: Shape,
+    prefix: str = "",
+    *,
+    ignore: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """`value` reduced to `shape`, nested objects flattened; missing fields come out as None.
+
+    With `ignore` (the fields known and deliberately left out), any other top-level scalar
+    field is kept too: a field the API starts sending shows up as a new column.
+    """
     value = value or {}
     out: dict[str, Any] = {}
+    if ignore is not None:
+        out.update(
+            {
+                name: item
+                for name, item in value.items()
+                if name not in shape and name not in ignore and not isinstance(item, dict | list)
+            }
+        )
     for name, spec in shape.items():
         item = value.get(name)
         if spec is True:

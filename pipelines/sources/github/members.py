@@ -13,7 +13,7 @@ from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response, Session
 
 from pipelines.sources.github.rate_limits import GitHubRateLimits
-from pipelines.sources.github.shapes import USER
+from pipelines.sources.github.shapes import IGNORED, USER
 from pipelines.sources.http import SourceError, rate_limit_error
 from pipelines.sources.shaping import reduce
 
@@ -97,7 +97,11 @@ def org_members_resource(
         def profile(login: str) -> dict[str, Any] | None:
             response = conditional_get(session, f"{base_url}/users/{login}", etags)
             _check(response, f"profile of {login}")
-            return None if response.status_code == 304 else reduce(response.json(), USER)
+            return (
+                None
+                if response.status_code == 304
+                else reduce(response.json(), USER, ignore=IGNORED["user"])
+            )
 
         with ThreadPoolExecutor(max_workers=max_concurrency) as pool:
             changed = [row for row in pool.map(profile, logins) if row is not None]

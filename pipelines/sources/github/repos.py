@@ -90,11 +90,20 @@ def _number_from(url_field: str) -> Callable[[dict[str, Any]], int | None]:
     return number
 
 
-def _tag(shape: Shape, repo: str, **derived: Callable[[dict[str, Any]], Any]) -> Callable[..., Any]:
-    """A map step: reduce a row to `shape` and add `repo` (plus derived fields)."""
+def _tag(
+    shape: Shape, ignore: frozenset[str], repo: str, **derived: Callable[[dict[str, Any]], Any]
+) -> Callable[..., Any]:
+    """A map step: check the id, reduce a row to `shape` (keeping fields GitHub adds), add
+    `repo` and the derived fields."""
 
     def tag(row: dict[str, Any]) -> dict[str, Any]:
-        out = reduce(row, shape)
+        if not isinstance(row.get("id"), int):
+            raise SourceError(
+                f"github: {repo}: a record has no usable `id` ({row.get('id')!r}); "
+                f"its fields: {sorted(row)[:12]}"
+            )
+        visible = {k: v for k, v in row.items() if not k.startswith("_")}
+        out = reduce(visible, shape, ignore=ignore)
         out["repo"] = repo
         for name, compute in derived.items():
             out[name] = compute(row)
@@ -159,7 +168,9 @@ def repo_resources(
                 "params": {"state": "all", "sort": "updated", "direction": "desc"},
                 "incremental": _incremental(since, backfill_until, row_order="desc"),
             },
-            "processing_steps": [{"map": _tag(shapes.PULL_REQUEST, repo)}],
+            "processing_steps": [
+                {"map": _tag(shapes.PULL_REQUEST, shapes.IGNORED["pull_request"], repo)}
+            ],
         },
         {
             "name": f"pr_reviews__{slug}",
@@ -172,7 +183,14 @@ def repo_resources(
                 "response_actions": [raise_for_github(repo, "reviews")],
             },
             "processing_steps": [
-                {"map": _tag(shapes.REVIEW, repo, pull_number=lambda r: r[parent_number])}
+                {
+                    "map": _tag(
+                        shapes.REVIEW,
+                        shapes.IGNORED["review"],
+                        repo,
+                        pull_number=lambda r: r[parent_number],
+                    )
+                }
             ],
         },
         {
@@ -188,7 +206,10 @@ def repo_resources(
             "processing_steps": [
                 {
                     "map": _tag(
-                        shapes.REVIEW_COMMENT, repo, pull_number=_number_from("pull_request_url")
+                        shapes.REVIEW_COMMENT,
+                        shapes.IGNORED["review_comment"],
+                        repo,
+                        pull_number=_number_from("pull_request_url"),
                     )
                 }
             ],
@@ -206,7 +227,14 @@ def repo_resources(
             "processing_steps": [
                 # The endpoint returns comments on issues too; keep the pull requests' ones.
                 {"filter": lambda row: "/pull/" in (row.get("html_url") or "")},
-                {"map": _tag(shapes.ISSUE_COMMENT, repo, pull_number=_number_from("issue_url"))},
+                {
+                    "map": _tag(
+                        shapes.ISSUE_COMMENT,
+                        shapes.IGNORED["issue_comment"],
+                        repo,
+                        pull_number=_number_from("issue_url"),
+                    )
+                },
             ],
         },
     ]

@@ -95,3 +95,69 @@ ISSUE_COMMENT: Shape = {
     "issue_url": True,
     "author_association": True,
 }
+
+# Fields GitHub sends that are deliberately left out (links, bodies, repeated objects). Any
+# other unknown top-level field is kept, so what GitHub adds shows up as a new column.
+_LINKS = ("url", "_links", "html_url")
+IGNORED: dict[str, frozenset[str]] = {
+    "user": frozenset(
+        {
+            "gravatar_id",
+            "url",
+            "followers_url",
+            "following_url",
+            "gists_url",
+            "starred_url",
+            "subscriptions_url",
+            "organizations_url",
+            "repos_url",
+            "events_url",
+            "received_events_url",
+            "public_gists",
+            "user_view_type",
+            "plan",
+            "private_gists",
+            "total_private_repos",
+            "owned_private_repos",
+            "disk_usage",
+            "collaborators",
+            "two_factor_authentication",
+        }
+    ),
+    "pull_request": frozenset(
+        {
+            *_LINKS,
+            "diff_url",
+            "patch_url",
+            "issue_url",
+            "commits_url",
+            "review_comments_url",
+            "review_comment_url",
+            "comments_url",
+            "statuses_url",
+            "body",
+            "assignee",
+            "active_lock_reason",
+            "auto_merge",
+        }
+    ),
+    "review": frozenset({*_LINKS, "body", "pull_request_url"}),
+    "review_comment": frozenset(
+        {
+            *_LINKS,
+            "diff_hunk",
+            "body",
+            "position",
+            "original_position",
+            "original_commit_id",
+            "start_line",
+            "original_start_line",
+            "start_side",
+            "subject_type",
+            "reactions",
+        }
+    ),
+    "issue_comment": frozenset(
+        {*_LINKS, "body", "minimized", "reactions", "performed_via_github_app"}
+    ),
+}

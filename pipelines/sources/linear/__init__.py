@@ -9,8 +9,9 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from pipelines.sources.http import SourceError
 from pipelines.sources.linear.client import LinearClient
-from pipelines.sources.linear.entities import ENTITIES, Entity
+from pipelines.sources.linear.entities import ENTITIES, Entity, MalformedRecord
 from pipelines.sources.linear.queries import PAGE_SIZE, sync_query, sync_variables
 from pipelines.sources.linear.sync_window import SyncWindow
 
@@ -82,7 +83,10 @@ def entity_resource(
         query = sync_query(entity)
         variables = sync_variables(entity, window.lower_bound(), page_size)
         for page in client.pages(entity.name, query, variables):
-            rows = [entity.flatten(row) for row in page]
+            try:
+                rows = [entity.prepare(row) for row in page]
+            except MalformedRecord as exc:
+                raise SourceError(f"linear: POST {client.api_url} ({entity.name}): {exc}") from None
             changed = list(window.select(rows, entity.primary_key))
             if changed:
                 yield changed

@@ -15,6 +15,11 @@ from typing import Any, Literal
 #: Reference entities are small and always read whole; only rows that changed are loaded.
 Kind = Literal["event", "reference"]
 
+
+class MalformedRecord(ValueError):
+    """A record lacks what merging or the cursor needs (other fields may drift: dlt evolves)."""
+
+
 # dlt data types by GraphQL scalar, so columns exist (typed) even while all values are null.
 TEXT, BIGINT, DOUBLE, BOOL = "text", "bigint", "double", "bool"
 TIMESTAMP, DATE = "timestamp", "date"
@@ -46,8 +51,15 @@ class Entity:
         lists = [f"{alias}: {source}" for alias, source in self.lists.items()]
         return " ".join(scalars + relations + lists)
 
-    def flatten(self, row: dict[str, Any]) -> dict[str, Any]:
-        """Relations `{"team": {"id": ..}}` as `team__id` columns (None when unset)."""
+    def prepare(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Check the fields merging and cursors rely on, then flatten relations
+        (`{"team": {"id": ..}}` becomes `team__id`, None when unset)."""
+        key = row.get(self.primary_key)
+        if not isinstance(key, str) or not key:
+            raise MalformedRecord(f"a record has no usable `{self.primary_key}` ({key!r})")
+        updated = row.get("updatedAt")
+        if not isinstance(updated, str) or not updated[:4].isdigit():
+            raise MalformedRecord(f"record {key} has no usable `updatedAt` ({updated!r})")
         for relation in self.relations:
             related = row.pop(relation, None)
             row[f"{relation}__id"] = related["id"] if related else None
