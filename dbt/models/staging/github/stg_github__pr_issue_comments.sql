@@ -1,0 +1,29 @@
+with
+
+source as (
+
+    select * from {{ source('github', 'raw_pr_issue_comments') }}
+
+),
+
+renamed as (
+
+    select
+        cast(id as {{ dbt.type_string() }}) as issue_comment_id,
+        repo as repo_full_name,
+        cast(pull_number as {{ dbt.type_bigint() }}) as pull_request_number,
+        cast(user__id as {{ dbt.type_string() }}) as commenter_github_user_id,
+
+        user__login as commenter_login,
+        user__type as commenter_type,
+        author_association,
+        html_url as issue_comment_url,
+
+        {{ utc_timestamp('created_at') }} as created_at,
+        {{ utc_timestamp('updated_at') }} as updated_at
+
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+with
+
+source as (
+
+    select * from {{ source('github', 'raw_pull_requests__labels') }}
+
+),
+
+renamed as (
+
+    select
+        cast(_dlt_id as {{ dbt.type_string() }}) as pull_request_label_dlt_id,
+        -- the pull request row's dlt id (`stg_github__pull_requests.pull_request_dlt_id`)
+        cast(_dlt_parent_id as {{ dbt.type_string() }}) as pull_request_dlt_id,
+        cast(id as {{ dbt.type_string() }}) as label_id,
+        name as label_name,
+        cast(_dlt_list_idx as {{ dbt.type_int() }}) as label_position
+
+    from source
+
+)
+
+select * from renamed
