@@ -12,7 +12,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help install test lint format sync sync-linear bench clean
+DBT := $(VENV)/bin/dbt
+DBT_ARGS := --project-dir dbt --profiles-dir dbt
+DESTINATION ?= duckdb
+# dbt and both pipelines share one DuckDB file (an absolute path: dbt runs from dbt/).
+export DESTINATION__DUCKDB__CREDENTIALS ?= $(CURDIR)/warehouse.duckdb
+
+.PHONY: help install test lint format run sync sync-linear sync-github bench clean \
+	dbt dbt-run dbt-test dbt-compile dbt-docs dbt-docs-serve dbt-debug dbt-clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -36,10 +43,41 @@ format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-sync: sync-linear ## Load every source, no dbt
+run: sync ## Both syncs, then a full dbt build (DESTINATION=bigquery for production)
+	$(PY) pipelines/transform.py --destination $(DESTINATION)
+
+sync: sync-linear sync-github ## Load every source, no dbt
 
 sync-linear: install ## Load Linear only, no dbt
-	$(PY) pipelines/linear.py --no-dbt
+	$(PY) pipelines/linear.py --no-dbt --destination $(DESTINATION)
+
+sync-github: install ## Load GitHub only, no dbt
+	$(PY) pipelines/github.py --no-dbt --destination $(DESTINATION)
+
+dbt: install ## dbt build: seeds, models, tests (local DuckDB file)
+	$(DBT) build $(DBT_ARGS)
+
+dbt-run: install ## dbt run: build the models only
+	$(DBT) run $(DBT_ARGS)
+
+dbt-test: install ## dbt test: data tests, unit tests and source freshness
+	$(DBT) test $(DBT_ARGS)
+	$(DBT) source freshness $(DBT_ARGS)
+
+dbt-compile: install ## dbt compile: render the SQL into dbt/target/compiled
+	$(DBT) compile $(DBT_ARGS)
+
+dbt-docs: install ## Generate the dbt docs site into dbt/target
+	$(DBT) docs generate $(DBT_ARGS)
+
+dbt-docs-serve: dbt-docs ## Serve the dbt docs on http://localhost:8080
+	$(DBT) docs serve $(DBT_ARGS) --port 8080 --no-browser
+
+dbt-debug: install ## Check the dbt profile and the connection
+	$(DBT) debug $(DBT_ARGS)
+
+dbt-clean: install ## Remove dbt/target and dbt/logs
+	$(DBT) clean $(DBT_ARGS)
 
 bench: install ## Benchmarks against the sandbox: prints figures, writes bench/REPORT.md
 	$(PY) -m bench

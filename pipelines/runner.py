@@ -19,12 +19,11 @@ from dlt.common.pipeline import LoadInfo
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines import bigquery
+from pipelines import bigquery, transformations
 from pipelines.errors import RunFailed
+from pipelines.paths import DEFAULT_DUCKDB_FILE
 from pipelines.sources.http import ApiStats, SourceError, reset_stats
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DUCKDB_FILE = REPO_ROOT / "warehouse.duckdb"
 LOADER_FILE_FORMAT = "parquet"  # dlt's default insert_values is ~4x slower and far hungrier
 
 log = logging.getLogger("pipelines")
@@ -78,6 +77,7 @@ class RunSummary:
     pending_finished: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
     api: ApiStats | None = None
+    dbt: transformations.DbtSummary | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (written to $PIPELINES_SUMMARY_FILE when set)."""
@@ -89,6 +89,9 @@ class RunSummary:
             "rows": self.rows,
             "pending_finished": self.pending_finished,
             "stage_seconds": self.stage_seconds,
+            "dbt": None
+            if self.dbt is None
+            else {"selection": self.dbt.selection, "counts": self.dbt.counts},
             "api": None
             if api is None
             else {
@@ -140,6 +143,8 @@ class RunSummary:
         if self.stage_seconds:
             stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items())
             lines.append(f"  time: {stages}")
+        if self.dbt is not None:
+            lines.append(self.dbt.render())
         return "\n".join(lines)
 
 
@@ -187,22 +192,48 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
     if options.no_dbt and options.dbt_only:
         raise RunFailed("--no-dbt and --dbt-only contradict each other: choose one.")
     summary = RunSummary(spec.title, options.destination.value, spec.name)
-    if options.dbt_only:
-        raise RunFailed(
-            "--dbt-only: this project has no dbt models yet (see the dbt issue); nothing to run."
-        )
     stats = reset_stats(spec.name)
-    source = spec.make_source(options)  # checks credentials before any request
+    source = None if options.dbt_only else spec.make_source(options)  # checks credentials
     pipeline = make_pipeline(spec, options)
-    with _Step("restore state"):
-        # As dlt's run() does: a fresh machine (a CI runner) resumes from the cursors and
-        # schemas stored in the destination instead of reloading everything.
-        if pipeline.config.restore_from_destination:
-            pipeline.sync_destination()
-    _finish_pending(pipeline, summary)
-    _sync(pipeline, source, options, summary)
-    summary.api = stats
+    if source is not None:
+        with _Step("restore state"):
+            # As dlt's run() does: a fresh machine (a CI runner) resumes from the cursors and
+            # schemas stored in the destination instead of reloading everything.
+            if pipeline.config.restore_from_destination:
+                pipeline.sync_destination()
+        _finish_pending(pipeline, summary)
+        _sync(pipeline, source, options, summary)
+        summary.api = stats
+    if not options.no_dbt:
+        summary.dbt = build_models(pipeline, spec, options)
     return summary
+
+
+def build_models(
+    pipeline: dlt.Pipeline, spec: SourceSpec, options: RunOptions
+) -> transformations.DbtSummary:
+    """dbt for this source's models, or for everything once every source has loaded."""
+    others = [name for name in transformations.source_datasets() if name != spec.name]
+    everything = all(_has_loaded(pipeline, name) for name in others)
+    log.info("dbt build (%s) ...", "all models" if everything else f"selector {spec.name}")
+    return transformations.build(
+        options.destination.value,
+        selector=None if everything else spec.name,
+        working_dir=Path(pipeline.working_dir),
+        duckdb_file=duckdb_path() if options.destination is Destination.duckdb else None,
+    )
+
+
+def _has_loaded(pipeline: dlt.Pipeline, dataset: str) -> bool:
+    """Whether `dataset` exists in the destination with at least one load recorded."""
+    try:
+        with pipeline.sql_client() as client, client.with_alternative_dataset_name(dataset):
+            if not client.has_dataset():
+                return False
+            client.execute_sql(f"select 1 from {client.make_qualified_table_name('_dlt_loads')}")
+            return True
+    except Exception:
+        return False
 
 
 def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:

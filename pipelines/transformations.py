@@ -1,0 +1,150 @@
+"""The dbt step: build the dbt project (`dbt/`) through dlt's dbt runner, in the current
+environment, with our own profiles (`dbt/profiles.yml`, profile `engineering_data`, target named
+after the destination), and report models built and tests passed.
+
+Which models: a source's run builds what depends on that source only, unless every other
+source (a folder under `dbt/models/staging/`) has loaded into the destination too; then it
+builds everything, so the cross-source marts are fresh. A full build (`make run`, the daily
+workflow's last job) builds everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dlt.common.runners import Venv
+from dlt.helpers.dbt import create_runner
+from dlt.helpers.dbt.exceptions import DBTProcessingError
+
+from pipelines import bigquery
+from pipelines.errors import RunFailed
+from pipelines.paths import REPO_ROOT
+
+DBT_DIR = REPO_ROOT / "dbt"
+PROFILE = "engineering_data"
+FAILED = ("error", "fail", "runtime error")
+
+
+@dataclass
+class DbtSummary:
+    """What a dbt build did."""
+
+    selection: str
+    counts: dict[str, int] = field(default_factory=dict)  # "model success" -> n, ...
+    failures: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def render(self) -> str:
+        built = sum(n for k, n in self.counts.items() if k.split()[0] in ("model", "seed"))
+        tests = sum(n for k, n in self.counts.items() if k.split()[0] in ("test", "unit_test"))
+        passed = sum(
+            n
+            for k, n in self.counts.items()
+            if k.split()[0] in ("test", "unit_test") and k.split()[1] == "pass"
+        )
+        return (
+            f"  dbt ({self.selection}): {built} models and seeds built, "
+            f"{passed} of {tests} tests passed, {self.seconds:.1f} s"
+        )
+
+
+def source_datasets() -> list[str]:
+    """The datasets the dbt project reads: one staging folder per source."""
+    staging = DBT_DIR / "models" / "staging"
+    return sorted(p.name for p in staging.iterdir() if p.is_dir())
+
+
+@contextmanager
+def dbt_environment(destination: str, duckdb_file: Path | None) -> Iterator[None]:
+    """The env vars our profiles read: the DuckDB path, or BigQuery's project and key file."""
+    saved = dict(os.environ)
+    try:
+        os.environ["DBT_TARGET"] = destination
+        os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+        if destination == "duckdb":
+            assert duckdb_file is not None
+            os.environ["DESTINATION__DUCKDB__CREDENTIALS"] = str(duckdb_file)
+            yield
+        else:
+            target = bigquery.resolve_target()
+            os.environ["GCP_PROJECT_ID"] = target.project_id
+            os.environ["GCP_LOCATION"] = target.location
+            with bigquery.keyfile_for_dbt(target) as keyfile:
+                if keyfile is not None:
+                    os.environ["GCP_SA_KEY_FILE"] = str(keyfile)
+                elif not os.environ.get("GCP_SA_KEY_FILE"):
+                    raise RunFailed(
+                        "dbt on BigQuery needs a key file: set GCP_SA_KEY (base64 JSON key) or "
+                        "GCP_SA_KEY_FILE (path to the JSON key)."
+                    )
+                yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def build(
+    destination: str,
+    *,
+    selector: str | None,
+    working_dir: Path,
+    duckdb_file: Path | None = None,
+) -> DbtSummary:
+    """`dbt build` (all models, or `--selector <selector>`) through dlt's dbt runner."""
+    selection = f"selector {selector}" if selector else "all models"
+    summary = DbtSummary(selection)
+    args = ["--target", destination]
+    if selector:
+        args += ["--selector", selector]
+    started = time.monotonic()
+    with dbt_environment(destination, duckdb_file):
+        runner = create_runner(
+            Venv.restore(sys.prefix, current=True),
+            None,  # credentials come from our profiles, not from dlt's
+            str(working_dir),
+            package_location=str(DBT_DIR),
+            package_profiles_dir=str(DBT_DIR),
+            package_profile_name=PROFILE,
+        )
+        try:
+            # One `dbt build` (seeds, models, tests and unit tests in DAG order) instead of the
+            # runner's run_all (deps + seed + run, then test: four dbt start-ups of ~10 s each).
+            runner._run_dbt_command("build", args)
+        except DBTProcessingError as exc:
+            _read_results(summary)
+            failed = summary.failures or [str(exc)]
+            raise RunFailed(
+                f"dbt build ({selection}) failed: {'; '.join(failed[:5])}"
+                + (f" (and {len(failed) - 5} more)" if len(failed) > 5 else "")
+                + f". Details: {DBT_DIR / 'logs' / 'dbt.log'}"
+            ) from None
+    summary.seconds = time.monotonic() - started
+    _read_results(summary)
+    return summary
+
+
+def _read_results(summary: DbtSummary) -> None:
+    """Counts and failures from dbt's run_results.json."""
+    path = DBT_DIR / "target" / "run_results.json"
+    if not path.exists():
+        return
+    results: list[dict[str, Any]] = json.loads(path.read_text()).get("results", [])
+    summary.counts.clear()
+    summary.failures.clear()
+    for result in results:
+        kind = result["unique_id"].split(".", 1)[0]
+        status = result["status"]
+        key = f"{kind} {status}"
+        summary.counts[key] = summary.counts.get(key, 0) + 1
+        if status in FAILED:
+            name = result["unique_id"].split(".")[-1] if kind != "test" else result["unique_id"]
+            message = (result.get("message") or "").splitlines()[0][:200]
+            summary.failures.append(f"{kind} {name}: {status} ({message})")
