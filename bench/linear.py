@@ -1,0 +1,213 @@
+"""The Linear scenario: a full sync of a workspace, then an incremental sync after changes, then
+a rerun with nothing changed; requests and complexity beside the theoretical minimum."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.logs import in_flight
+from bench.minimum import LINEAR_FORMULA, linear_minimum
+from bench.process import RunResult
+from bench.workspace import Workspace
+from sandbox import Sandbox
+from sandbox.core import LoggedRequest
+from sandbox.linear.model import ENTITIES
+
+Say = Callable[[str], None]
+
+
+def entity_kinds() -> dict[str, str]:
+    """Linear entity -> "event" (read by cursor) or "reference" (read whole), as the pipeline
+    declares them."""
+    from pipelines.sources.linear.entities import ENTITIES as DECLARED
+
+    return {e.name: e.kind for e in DECLARED}
+
+
+def run_linear(
+    *,
+    size: Any,
+    seed: int,
+    work_dir: Path,
+    say: Say,
+    mutate_issues: int = 100,
+    add_comments: int = 50,
+    noop: bool = True,
+) -> dict[str, Any]:
+    """Full, incremental (after `mutate_issues` + `add_comments`) and no-change syncs."""
+    kinds = entity_kinds()
+    box = Sandbox(seed=seed, size=size).start()
+    try:
+        data = box.linear.workspace
+        ws = Workspace(work_dir / "linear", box)
+        out: dict[str, Any] = {"size": _size_name(size), "kinds": kinds, "formula": LINEAR_FORMULA}
+        out["truth_rows"] = {e: len(data.truth(e)) for e in ENTITIES}
+
+        before = {e: data.truth(e) for e in ENTITIES}
+        full = ws.run("linear", "linear-full")
+        out["full"] = _analyse(full, box.linear.log, before, kinds, changed=None)
+        say(_line("linear full", out["full"]))
+
+        changed_issues = data.mutate_issues(mutate_issues)
+        added_comments = data.add_comments(add_comments)
+        after = {e: data.truth(e) for e in ENTITIES}
+        changed = _changed_ids(before, after)
+        out["mutations"] = {
+            "mutate_issues": len(changed_issues),
+            "add_comments": len(added_comments),
+            "changed_rows": {e: len(ids) for e, ids in changed.items()},
+        }
+        incremental = ws.run("linear", "linear-incremental")
+        out["incremental"] = _analyse(incremental, box.linear.log, after, kinds, changed=changed)
+        say(_line("linear incremental", out["incremental"]))
+
+        if noop:
+            nothing = {e: set[str]() for e in ENTITIES}
+            rerun = ws.run("linear", "linear-noop")
+            out["noop"] = _analyse(rerun, box.linear.log, after, kinds, changed=nothing)
+            say(_line("linear no-change rerun", out["noop"]))
+        return out
+    finally:
+        box.stop()
+
+
+def _size_name(size: Any) -> str:
+    return size if isinstance(size, str) else repr(size)
+
+
+def _changed_ids(
+    before: dict[str, list[dict[str, Any]]], after: dict[str, list[dict[str, Any]]]
+) -> dict[str, set[str]]:
+    """Ids whose record is new or different, per entity."""
+    out: dict[str, set[str]] = {}
+    for entity, rows in after.items():
+        old = {r["id"]: r for r in before.get(entity, [])}
+        out[entity] = {r["id"] for r in rows if old.get(r["id"]) != r}
+    return out
+
+
+def _analyse(
+    run: RunResult,
+    log: list[LoggedRequest],
+    truth: dict[str, list[dict[str, Any]]],
+    kinds: dict[str, str],
+    *,
+    changed: dict[str, set[str]] | None,
+) -> dict[str, Any]:
+    """Requests, rows read and complexity per entity, beside the minimum.
+
+    Rows read are the truth rows matching the filter the pipeline sent (every page of one
+    entity carries the same filter). Rows that must be read: on a full sync, every row in the
+    window the user asked for (what the filter selects); on an incremental sync, the rows that
+    changed since the previous sync (reference entities: none, yet each must be asked once).
+    """
+    per_entity: dict[str, dict[str, Any]] = {}
+    for entity in truth:
+        entries = [e for e in log if e.operation == entity]
+        body = json.loads(entries[0].body) if entries else {}
+        filt = (body.get("variables") or {}).get("filter")
+        read = sum(1 for row in truth[entity] if _matches(row, filt))
+        must = read if changed is None else len(changed.get(entity, ()))
+        points = [int(e.response_headers.get("X-Complexity", 0) or 0) for e in entries]
+        per_entity[entity] = {
+            "kind": kinds.get(entity, "?"),
+            "requests": len(entries),
+            "filter": filt,
+            "rows_read": read,
+            "must_read": must,
+            "complexity": sum(points),
+            "complexity_per_page": sorted(set(points)),
+            "retried_or_failed": sum(1 for e in entries if e.status != 200),
+        }
+    minimum = linear_minimum({e: v["must_read"] for e, v in per_entity.items()})
+    for entity, value in minimum.items():
+        per_entity[entity]["minimum"] = value
+    other = [e for e in log if e.operation not in truth]
+    issues = per_entity.get("issues", {})
+    issue_rows = run.rows.get("raw_issues", 0)
+    return {
+        "run": run.to_dict(),
+        "ok": run.ok,
+        "entities": per_entity,
+        "requests": len(log),
+        "other_requests": [e.operation for e in other],
+        "client_requests": run.api.get("requests"),
+        "retries": run.api.get("retries"),
+        "minimum": sum(minimum.values()),
+        "complexity": sum(int(e.response_headers.get("X-Complexity", 0) or 0) for e in log),
+        "client_complexity": (run.api.get("extra") or {}).get("complexity_points"),
+        "issue_rows_read": issues.get("rows_read", 0),
+        "issue_rows_loaded": issue_rows,
+        "issue_complexity": issues.get("complexity", 0),
+        "budgets": run.api.get("budgets"),
+        "server": in_flight(log),
+    }
+
+
+def _line(name: str, result: dict[str, Any]) -> str:
+    run = result["run"]
+    if not result["ok"]:
+        return f"{name}: FAILED (exit {run['returncode']})\n{run['output_tail']}"
+    stages = ", ".join(f"{k} {v:.2f} s" for k, v in run["stage_seconds"].items())
+    return (
+        f"{name}: {result['requests']} requests (minimum {result['minimum']}), "
+        f"{run['total_rows']:,} rows, {result['complexity']:,} complexity points, "
+        f"wall {run['wall_s']:.2f} s ({stages}), peak RSS {run['max_rss_kib'] / 1024:.0f} MiB"
+    )
+
+
+# -- Linear filters, evaluated on the truth ----------------------------------------------------
+def _matches(row: dict[str, Any], spec: Any) -> bool:
+    """Whether `row` passes a Linear filter of the forms the pipeline sends (and/or of
+    timestamp comparisons). An unknown shape counts as a match (rows read: an upper bound)."""
+    if not spec:
+        return True
+    if not isinstance(spec, dict):
+        return True
+    for key, condition in spec.items():
+        if condition is None:
+            continue
+        if key == "and":
+            if not all(_matches(row, c) for c in condition):
+                return False
+        elif key == "or":
+            if condition and not any(_matches(row, c) for c in condition):
+                return False
+        elif isinstance(condition, dict) and not all(
+            _compare(row.get(key), op, v) for op, v in condition.items()
+        ):
+            return False
+    return True
+
+
+def _compare(value: Any, op: str, operand: Any) -> bool:
+    if operand is None:
+        return True
+    if op == "null":
+        return (value is None) == bool(operand)
+    if value is None:
+        return False
+    left, right = _ts(value), _ts(operand)
+    if op == "gte":
+        return left >= right
+    if op == "gt":
+        return left > right
+    if op == "lte":
+        return left <= right
+    if op == "lt":
+        return left < right
+    if op == "eq":
+        return left == right
+    if op == "neq":
+        return left != right
+    return True
+
+
+def _ts(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
