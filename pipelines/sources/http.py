@@ -215,13 +215,15 @@ class ApiClient(Client):
                 stats.add("not_modified")
             elif 200 <= response.status_code < 300 and response.content:
                 try:
-                    json.loads(response.content)
+                    parsed = json.loads(response.content)
                 except ValueError:
                     raise InvalidJsonBody(
                         f"{rules.api}: HTTP {response.status_code} from {_url(request)} with a "
                         f"body that is not valid JSON ({len(response.content)} bytes, truncated?)",
                         response=response,
                     ) from None
+                # Parsed once: hooks, paginators and data selectors all call .json().
+                response.json = lambda **_: parsed  # type: ignore[method-assign]
             return response
 
         kw = self._retry_kwargs
