@@ -18,7 +18,8 @@ DESTINATION ?= duckdb
 # dbt and both pipelines share one DuckDB file (an absolute path: dbt runs from dbt/).
 export DESTINATION__DUCKDB__CREDENTIALS ?= $(CURDIR)/warehouse.duckdb
 
-.PHONY: help install test lint format run sync sync-linear sync-github bench clean \
+
+.PHONY: help install test test-crash bq-emulator lint format run sync sync-linear sync-github bench clean \
 	dbt dbt-run dbt-test dbt-compile dbt-docs dbt-docs-serve dbt-debug dbt-clean
 
 help: ## List the targets
@@ -34,6 +35,12 @@ $(STAMP): pyproject.toml uv.lock
 
 test: install ## Run the whole test suite (what CI runs)
 	$(PY) -m pytest
+
+test-crash: install ## The full crash-safety sweep (SIGKILL at random points, many seeds)
+	$(PY) -m pytest -m slow tests/test_crash_safety.py
+
+bq-emulator: ## Prepare the local BigQuery emulator's own venv (.bqemulator-venv/; PyPI only)
+	PYTHON=$(PYTHON) bash tools/bqemulator/setup.sh
 
 lint: install ## ruff check and format check
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,129 @@
+"""Crash safety: the pipeline process group is SIGKILLed at random points of extract,
+normalize, load and dbt; every rerun converges to the sandbox's truth with no duplicates.
+
+A fast subset runs in `make test`; the full sweep (many seeds, both sources) is marked `slow`
+and runs with `make test-crash`.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+import pytest
+
+from sandbox import Sandbox
+from tests.conftest import REPO_ROOT, Workspace
+from tests.github_truth import assert_github_matches_truth
+from tests.linear_truth import assert_linear_matches_truth
+
+STAGE_MARKERS = {
+    "extract": "extract ...",
+    "normalize": "normalize ...",
+    "load": "load ...",
+    "dbt": "dbt build (",
+}
+TRUTH: dict[str, Callable[[Workspace, Sandbox], None]] = {
+    "linear": assert_linear_matches_truth,
+    "github": assert_github_matches_truth,
+}
+
+
+def run_and_kill(ws: Workspace, script: str, stage: str, delay: float, *args: str) -> str:
+    """Start the CLI, wait until it announces `stage`, then SIGKILL its whole process group
+    (dbt runs in a child process) after `delay` seconds. Returns where it died."""
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO_ROOT / "pipelines" / f"{script}.py"), *args],
+        env=ws.env,
+        cwd=ws.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert proc.stderr is not None
+    reached = False
+    for line in proc.stderr:
+        if STAGE_MARKERS[stage] in line:
+            reached = True
+            break
+    if reached:
+        time.sleep(delay)
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+    return f"killed in {stage}" if reached and proc.returncode == -signal.SIGKILL else "finished"
+
+
+def mutate(box: Sandbox, source: str, rng: random.Random) -> None:
+    if source == "linear":
+        box.linear.workspace.mutate_issues(rng.randint(1, 8))
+        box.linear.workspace.add_comments(rng.randint(0, 5))
+        box.linear.workspace.archive_issues(rng.randint(0, 2))
+    else:
+        org = box.github.org_data
+        org.add_reviews(rng.randint(1, 5))
+        org.add_issue_comments(rng.randint(0, 4))
+        org.merge_pulls(rng.randint(0, 2))
+
+
+def crash_then_converge(ws: Workspace, box: Sandbox, source: str, stage: str, seed: int) -> None:
+    """Kill a first sync and an incremental one; each rerun must land exactly the truth."""
+    rng = random.Random(seed)
+    args = () if stage == "dbt" else ("--no-dbt",)
+    for _ in range(2):
+        run_and_kill(ws, source, stage, rng.uniform(0.0, 0.6), *args)
+        result = ws.run(source, *args)
+        assert result.returncode == 0, result.output
+        TRUTH[source](ws, box)
+        mutate(box, source, rng)
+    if stage == "dbt":
+        built = ws.query(
+            "select count(*) from information_schema.tables "
+            f"where table_schema = '{source}' and table_name like 'stg_%'"
+        )[0][0]
+        assert built > 0
+
+
+FAST = [
+    ("linear", "extract", 1),
+    ("linear", "normalize", 2),
+    ("linear", "load", 3),
+    ("github", "extract", 4),
+    ("github", "load", 5),
+    ("linear", "dbt", 6),
+]
+
+
+@pytest.mark.parametrize(("source", "stage", "seed"), FAST)
+def test_crash_then_converge(
+    source: str,
+    stage: str,
+    seed: int,
+    workspace_factory,
+    sandbox_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    box = sandbox_factory(latency_ms=25)
+    crash_then_converge(workspace_factory(box), box, source, stage, seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(10, 22))
+@pytest.mark.parametrize("stage", list(STAGE_MARKERS))
+@pytest.mark.parametrize("source", ["linear", "github"])
+def test_crash_sweep(
+    source: str,
+    stage: str,
+    seed: int,
+    workspace_factory,
+    sandbox_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    box = sandbox_factory(latency_ms=25, seed=seed)
+    crash_then_converge(workspace_factory(box), box, source, stage, seed)
