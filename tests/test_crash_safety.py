@@ -7,6 +7,7 @@ and runs with `make test-crash`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -54,10 +55,8 @@ def run_and_kill(ws: Workspace, script: str, stage: str, delay: float, *args: st
             break
     if reached:
         time.sleep(delay)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait(timeout=30)
     return f"killed in {stage}" if reached and proc.returncode == -signal.SIGKILL else "finished"
 
