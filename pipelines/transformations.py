@@ -56,6 +56,15 @@ class DbtSummary:
         )
 
 
+def target_dir() -> Path:
+    """dbt's target folder (DBT_TARGET_PATH moves it, as it does for dbt itself)."""
+    return DBT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+
+
+def log_file() -> Path:
+    return DBT_DIR / os.environ.get("DBT_LOG_PATH", "logs") / "dbt.log"
+
+
 def source_datasets() -> list[str]:
     """The datasets the dbt project reads: one staging folder per source."""
     staging = DBT_DIR / "models" / "staging"
@@ -124,7 +133,7 @@ def build(
             raise RunFailed(
                 f"dbt build ({selection}) failed: {'; '.join(failed[:5])}"
                 + (f" (and {len(failed) - 5} more)" if len(failed) > 5 else "")
-                + f". Details: {DBT_DIR / 'logs' / 'dbt.log'}"
+                + f". Details: {log_file()}"
             ) from None
     summary.seconds = time.monotonic() - started
     _read_results(summary)
@@ -133,7 +142,7 @@ def build(
 
 def _read_results(summary: DbtSummary) -> None:
     """Counts and failures from dbt's run_results.json."""
-    path = DBT_DIR / "target" / "run_results.json"
+    path = target_dir() / "run_results.json"
     if not path.exists():
         return
     results: list[dict[str, Any]] = json.loads(path.read_text()).get("results", [])

@@ -83,6 +83,9 @@ def base_env(root: Path) -> dict[str, str]:
     env.update(FAST_HTTP)
     env["DLT_DATA_DIR"] = str(root / "dlt")
     env["DESTINATION__DUCKDB__CREDENTIALS"] = str(root / "warehouse.duckdb")
+    # dbt's target/ and logs/ per workspace (absolute paths win over dbt/'s defaults).
+    env["DBT_TARGET_PATH"] = str(root / "dbt-target")
+    env["DBT_LOG_PATH"] = str(root / "dbt-logs")
     return env
 
 

@@ -215,3 +215,11 @@ def test_state_is_restored_from_the_destination_on_a_fresh_machine(
     assert issues_line.split()[-1] == str(len(changed))
     body = json.loads(next(r.body for r in sandbox.linear.log if r.operation == "issues"))
     assert "filter" in body["variables"]
+
+
+def test_rate_limit_budgets_feed_the_summary(workspace: Workspace, sandbox: Sandbox) -> None:
+    result = workspace.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    remaining = sandbox.linear.requests_window.remaining
+    assert f"rate-limit budget requests: {remaining:,} of 5,000 left" in result.stdout
+    assert "rate-limit budget complexity:" in result.stdout
