@@ -59,7 +59,12 @@ def make_github_source(options: RunOptions) -> DltSource:
     )
 
 
-GITHUB = SourceSpec(name="github", title="GitHub", make_source=make_github_source)
+GITHUB = SourceSpec(
+    name="github",
+    title="GitHub",
+    make_source=make_github_source,
+    endpoint=lambda: setting("sources.github.base_url", DEFAULT_BASE_URL),
+)
 app = make_app(GITHUB)
 
 if __name__ == "__main__":

@@ -34,7 +34,12 @@ def make_linear_source(options: RunOptions) -> DltSource:
     )
 
 
-LINEAR = SourceSpec(name="linear", title="Linear", make_source=make_linear_source)
+LINEAR = SourceSpec(
+    name="linear",
+    title="Linear",
+    make_source=make_linear_source,
+    endpoint=lambda: setting("sources.linear.api_url", DEFAULT_API_URL),
+)
 app = make_app(LINEAR)
 
 if __name__ == "__main__":

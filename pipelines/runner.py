@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dlt
 from dlt.common.pipeline import LoadInfo
@@ -64,6 +65,7 @@ class SourceSpec:
     name: str
     title: str
     make_source: Callable[[RunOptions], DltSource]
+    endpoint: Callable[[], str]  # the API the source reads, as configured
 
 
 @dataclass
@@ -201,12 +203,28 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
             # schemas stored in the destination instead of reloading everything.
             if pipeline.config.restore_from_destination:
                 pipeline.sync_destination()
+        if not options.full_refresh:
+            _check_same_api(pipeline, spec)
         _finish_pending(pipeline, summary)
         _sync(pipeline, source, options, summary)
         summary.api = stats
     if not options.no_dbt:
         summary.dbt = build_models(pipeline, spec, options)
     return summary
+
+
+def _check_same_api(pipeline: dlt.Pipeline, spec: SourceSpec) -> None:
+    """Refuse to continue another API's cursors: a dataset loaded from the sandbox (or another
+    GitHub host) would make a real sync skip everything older than the sandbox's data."""
+    loaded_from = pipeline.state.get("sources", {}).get(spec.name, {}).get("endpoint")
+    configured = spec.endpoint()
+    if loaded_from and urlsplit(loaded_from).hostname != urlsplit(configured).hostname:
+        raise RunFailed(
+            f"dataset '{spec.name}' in this destination was loaded from {loaded_from}, but this "
+            f"run reads {configured}: its cursors do not apply. Load into another place (e.g. "
+            "DESTINATION__DUCKDB__CREDENTIALS=other.duckdb) or rerun with --full-refresh to "
+            "replace that data."
+        )
 
 
 def build_models(

@@ -223,3 +223,16 @@ def test_rate_limit_budgets_feed_the_summary(workspace: Workspace, sandbox: Sand
     remaining = sandbox.linear.requests_window.remaining
     assert f"rate-limit budget requests: {remaining:,} of 5,000 left" in result.stdout
     assert "rate-limit budget complexity:" in result.stdout
+
+
+def test_a_dataset_from_another_api_is_not_continued(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """After the sandbox (or `make demo`) filled the file, a sync from the real API must not
+    resume the sandbox's cursors and silently skip older data."""
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    elsewhere = {"SOURCES__LINEAR__API_URL": "http://localhost:9/graphql"}
+    result = workspace.run("linear", "--no-dbt", extra_env=elsewhere)
+    assert result.returncode == 1
+    assert "was loaded from http://127.0.0.1" in result.stderr
+    assert "--full-refresh" in result.stderr

@@ -90,6 +90,7 @@ def org_members_resource(
         columns=USER_COLUMNS,
     )
     def users() -> Iterator[list[dict[str, Any]]]:
+        dlt.current.source_state()["endpoint"] = base_url
         state = dlt.current.resource_state()
         etags: dict[str, str] = state.setdefault("etags", {})
         logins = member_logins(session, base_url, org, state)

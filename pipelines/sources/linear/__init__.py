@@ -72,6 +72,7 @@ def entity_resource(
     """Turn one declaration into a dlt resource (merge on the primary key)."""
 
     def rows() -> Iterator[list[dict[str, Any]]]:
+        dlt.current.source_state()["endpoint"] = client.api_url
         window = SyncWindow(
             dlt.current.resource_state(),
             cursor_fields=("updatedAt", "archivedAt") if entity.archived_filter else ("updatedAt",),
