@@ -7,7 +7,9 @@
   signs a JWT with the key and trades it for an access token at the key's `token_uri`); only
   that URL and the BigQuery endpoint point at this machine.
 - `bq_run` (module): a fresh sandbox company and workspace aimed at a project of its own on the
-  emulator; `bq_loaded` (module): the same after a first full sync of both sources.
+  emulator, with a DuckDB twin that every sync also loads (the same history of the same data:
+  the reference the BigQuery marts are compared with); `bq_loaded` (module): the same after a
+  first full sync of both sources.
 """
 
 from __future__ import annotations
@@ -258,6 +260,7 @@ class BigQueryRun:
     warehouse: Warehouse
     emulator: Emulator
     tokens: TokenServer
+    twin: Workspace  # every sync also loads this local DuckDB file, from the same sandbox state
 
     @property
     def project(self) -> str:
@@ -265,7 +268,10 @@ class BigQueryRun:
 
     def sync(self, *sources: str, dbt: bool = False) -> dict[str, dict[str, Any]]:
         """`python pipelines/<source>.py --destination bigquery` for each source (concurrently:
-        they write separate datasets); their run summaries. Fails the test on a failed run."""
+        they write separate datasets); their run summaries. Meanwhile the same sources are
+        loaded into the DuckDB twin (`--no-dbt`, one at a time: one file), so the twin has the
+        same history as BigQuery (a table created by an earlier load stays, even when empty).
+        Fails the test on a failed run."""
 
         def one(source: str) -> tuple[CliResult, Path]:
             summary = self.workspace.root / f"{source}-summary.json"
@@ -276,8 +282,14 @@ class BigQueryRun:
             )
             return result, summary
 
-        with ThreadPoolExecutor(len(sources)) as pool:
+        def twin() -> dict[str, CliResult]:
+            return {source: self.twin.run(source, "--no-dbt", timeout=240) for source in sources}
+
+        with ThreadPoolExecutor(len(sources) + 1) as pool:
+            twin_results = pool.submit(twin)
             results = dict(zip(sources, pool.map(one, sources), strict=True))
+        for source, result in twin_results.result().items():
+            assert result.returncode == 0, f"{source} --no-dbt into DuckDB:\n{result.output}"
         summaries = {}
         for source, (result, summary) in results.items():
             assert result.returncode == 0, f"{source} --destination bigquery:\n{result.output}"
@@ -305,9 +317,11 @@ def bq_run(
     gcp_token_server: TokenServer,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[BigQueryRun]:
-    """A fresh sandbox and workspace, aimed at a project of its own on the emulator."""
+    """A fresh sandbox and workspace, aimed at a project of its own on the emulator, and a
+    DuckDB twin workspace on the same sandbox."""
     project = f"e2e-{uuid.uuid4().hex[:8]}"
     root = tmp_path_factory.mktemp("bq-workspace")
+    twin_root = tmp_path_factory.mktemp("duckdb-twin")
     box = Sandbox().start()
     try:
         env = base_env(root) | box.env() | bigquery_env(bq_emulator, gcp_token_server, project)
@@ -317,6 +331,7 @@ def bq_run(
             warehouse=Warehouse(bq_emulator.client(project)),
             emulator=bq_emulator,
             tokens=gcp_token_server,
+            twin=Workspace(twin_root, base_env(twin_root) | box.env()),
         )
     finally:
         box.stop()

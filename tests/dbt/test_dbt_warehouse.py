@@ -29,6 +29,7 @@ UNIT_TESTS = {
     "test_issue_labels_sorted_and_named",
     "test_pull_request_review_metrics",
     "test_identity_match_order",
+    "test_identity_ties_put_unknown_creation_dates_last",
     "test_issue_pull_request_link_rules",
     "test_pull_request_reports_primary_issue",
     "test_issue_linked_pull_requests",

@@ -4,6 +4,8 @@
 -- only sees the people and accounts earlier rules left unmatched, and within a rule a person
 -- or account with several candidates keeps the first (active, then oldest, then lowest id), so
 -- the match is one-to-one. Unmatched people stay, on either side (`unmatched`).
+-- An unknown creation date counts as newest, spelt out (`order by created_at is null,
+-- created_at`): ascending order puts nulls first in BigQuery but last in DuckDB.
 with
 
 linear_users as (
@@ -32,7 +34,11 @@ id_candidates as (
         github_users.github_user_id,
         row_number() over (
             partition by github_users.github_user_id
-            order by linear_users.is_active desc, linear_users.created_at, linear_users.user_id
+            order by
+                linear_users.is_active desc,
+                linear_users.created_at is null,
+                linear_users.created_at,
+                linear_users.user_id
         ) as rank_for_github_user
 
     from linear_users
@@ -61,11 +67,18 @@ email_candidates as (
         github_users.github_user_id,
         row_number() over (
             partition by linear_users.user_id
-            order by github_users.created_at, github_users.github_user_id
+            order by
+                github_users.created_at is null,
+                github_users.created_at,
+                github_users.github_user_id
         ) as rank_for_linear_user,
         row_number() over (
             partition by github_users.github_user_id
-            order by linear_users.is_active desc, linear_users.created_at, linear_users.user_id
+            order by
+                linear_users.is_active desc,
+                linear_users.created_at is null,
+                linear_users.created_at,
+                linear_users.user_id
         ) as rank_for_github_user
 
     from linear_users
@@ -109,11 +122,18 @@ override_candidates as (
         github_users.github_user_id,
         row_number() over (
             partition by linear_users.user_id
-            order by github_users.created_at, github_users.github_user_id
+            order by
+                github_users.created_at is null,
+                github_users.created_at,
+                github_users.github_user_id
         ) as rank_for_linear_user,
         row_number() over (
             partition by github_users.github_user_id
-            order by linear_users.is_active desc, linear_users.created_at, linear_users.user_id
+            order by
+                linear_users.is_active desc,
+                linear_users.created_at is null,
+                linear_users.created_at,
+                linear_users.user_id
         ) as rank_for_github_user
 
     from overrides
