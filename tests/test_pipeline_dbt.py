@@ -44,6 +44,21 @@ def test_dbt_runs_after_each_load(workspace: Workspace, sandbox: Sandbox) -> Non
     assert workspace.query("select count(*) from linear.fct_issues")[0][0] == issues
     assert workspace.query("select count(*) from github.fct_pull_requests")[0][0] == pulls
 
+    # A child table dlt never created (no PR ever requested a team, no issue had a label) is
+    # read as empty: the build goes on.
+    with duckdb.connect(str(workspace.duckdb_file)) as con:
+        con.execute("drop table github.raw_pull_requests__requested_teams")
+        con.execute("drop table linear.raw_issues__labels")
+    result = workspace.run("transform")
+    assert result.returncode == 0, result.output
+    assert (
+        workspace.query("select count(*) from github.stg_github__pull_request_requested_teams")[0][
+            0
+        ]
+        == 0
+    )
+    assert workspace.query("select count(*) from linear.fct_issues")[0][0] == issues
+
     # --dbt-only reads nothing from the API; a broken invariant fails the run, named.
     sandbox.linear.clear_log()
     with duckdb.connect(str(workspace.duckdb_file)) as con:

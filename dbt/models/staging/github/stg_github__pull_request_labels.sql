@@ -2,7 +2,10 @@ with
 
 source as (
 
-    select * from {{ source('github', 'raw_pull_requests__labels') }}
+    select * from {{ source_or_empty('github', 'raw_pull_requests__labels', {
+        '_dlt_id': dbt.type_string(), '_dlt_parent_id': dbt.type_string(), '_dlt_list_idx': dbt.type_bigint(),
+        'id': dbt.type_bigint(), 'name': dbt.type_string(),
+    }) }}
 
 ),
 

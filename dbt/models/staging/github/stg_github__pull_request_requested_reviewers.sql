@@ -2,7 +2,10 @@ with
 
 source as (
 
-    select * from {{ source('github', 'raw_pull_requests__requested_reviewers') }}
+    select * from {{ source_or_empty('github', 'raw_pull_requests__requested_reviewers', {
+        '_dlt_id': dbt.type_string(), '_dlt_parent_id': dbt.type_string(), '_dlt_list_idx': dbt.type_bigint(),
+        'login': dbt.type_string(), 'id': dbt.type_bigint(), 'type': dbt.type_string(),
+    }) }}
 
 ),
 

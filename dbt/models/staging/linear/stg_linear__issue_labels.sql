@@ -2,7 +2,10 @@ with
 
 source as (
 
-    select * from {{ source('linear', 'raw_issues__labels') }}
+    select * from {{ source_or_empty('linear', 'raw_issues__labels', {
+        '_dlt_id': dbt.type_string(), '_dlt_parent_id': dbt.type_string(), '_dlt_list_idx': dbt.type_bigint(),
+        'value': dbt.type_string(),
+    }) }}
 
 ),
 
