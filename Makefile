@@ -33,8 +33,8 @@ $(STAMP): pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $(STAMP)
 
-test: install ## Run the whole test suite (what CI runs)
-	$(PY) -m pytest
+test: install ## Run the whole test suite (what CI runs), on 2 workers
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 test-crash: install ## The full crash-safety sweep (SIGKILL at random points, many seeds)
 	$(PY) -m pytest -m slow tests/test_crash_safety.py

@@ -27,6 +27,9 @@ import pytest
 from demo.run import Changes, apply_changes
 from sandbox import Sandbox
 
+# One pytest-xdist worker runs this module: its tests share a module fixture, in order.
+pytestmark = pytest.mark.xdist_group("demo")
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCRUBBED = ("LINEAR_API_KEY", "GITHUB_TOKEN", "GCP_SA_KEY", "GCP_SA_KEY_FILE", "GCP_PROJECT_ID")
 SANDBOX_UP = re.compile(

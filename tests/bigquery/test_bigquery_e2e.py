@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from google.auth import jwt
 
@@ -32,6 +33,9 @@ from tests.bigquery.warehouse import (
 )
 from tests.conftest import CliResult, Workspace
 from tests.fake_gcp import service_account
+
+# One pytest-xdist worker runs this group: it shares a session fixture.
+pytestmark = pytest.mark.xdist_group("bigquery")
 
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"  # the audience google-auth signs for
 

@@ -10,8 +10,13 @@ import base64
 import tempfile
 from pathlib import Path
 
+import pytest
+
 from sandbox import GITHUB_TOKEN, LINEAR_API_KEY
 from tests.bigquery.conftest import KEY_PROJECT, BigQueryRun
+
+# One pytest-xdist worker runs this group: it shares a session fixture.
+pytestmark = pytest.mark.xdist_group("bigquery")
 
 
 def sentinels(run: BigQueryRun) -> dict[str, bytes]:

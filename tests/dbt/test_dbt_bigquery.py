@@ -23,6 +23,9 @@ from sqlglot.errors import ParseError
 
 from tests.dbt.dbt_support import DBT_DIR
 
+# One pytest-xdist worker runs this module: its tests share a module fixture, in order.
+pytestmark = pytest.mark.xdist_group("dbt-bigquery")
+
 PROJECT = "offline-check-project"
 DBT = Path(sys.executable).with_name("dbt")
 MODELS = 25

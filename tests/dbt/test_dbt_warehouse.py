@@ -17,6 +17,9 @@ import pytest
 
 from tests.dbt.dbt_support import DBT_DIR, DbtRun, Truth, dbt_env, invoke_dbt, release_duckdb
 
+# One pytest-xdist worker runs this group: it shares a session fixture.
+pytestmark = pytest.mark.xdist_group("dbt-warehouse")
+
 HOURS_TOLERANCE = 1e-6
 LINK_RANK = {"branch_name": 1, "branch_identifier": 2, "title_identifier": 3}
 GENERATOR_LINK_METHOD = {
