@@ -38,7 +38,10 @@ def make_app(spec: SourceSpec) -> typer.Typer:
     def main(
         destination: Annotated[
             Destination,
-            typer.Option(help="Where to load: the local DuckDB file or BigQuery."),
+            typer.Option(
+                envvar="DESTINATION",
+                help="Where to load: the local DuckDB file or BigQuery.",
+            ),
         ] = Destination.duckdb,
         full_refresh: Annotated[
             bool,

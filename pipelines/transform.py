@@ -29,7 +29,10 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 def main(
     destination: Annotated[
         Destination,
-        typer.Option(help="Where the models are built: the local DuckDB file or BigQuery."),
+        typer.Option(
+            envvar="DESTINATION",
+            help="Where the models are built: the local DuckDB file or BigQuery.",
+        ),
     ] = Destination.duckdb,
     selector: Annotated[
         Optional[str],  # noqa: UP045 - typer reads the annotation at run time

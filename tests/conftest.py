@@ -78,7 +78,7 @@ class Workspace:
 
 def base_env(root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DESTINATION__"))}
-    for name in ("LINEAR_API_KEY", "GITHUB_TOKEN", "GCP_SA_KEY", "GCP_PROJECT_ID"):
+    for name in ("LINEAR_API_KEY", "GITHUB_TOKEN", "GCP_SA_KEY", "GCP_PROJECT_ID", "DESTINATION"):
         env.pop(name, None)
     env.update(FAST_HTTP)
     env["DLT_DATA_DIR"] = str(root / "dlt")
