@@ -1,3 +1,3 @@
-from bench.cli import main
+from bench.cli import app
 
-raise SystemExit(main())
+app()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from bench import minimum as mins
@@ -23,89 +22,85 @@ SEQUENTIAL_OPS = ("pulls.list", "pulls.comments", "issues.comments", "orgs.membe
 
 def run_github(
     *,
-    size: Any,
-    seed: int,
+    box: Sandbox,
+    ws: Workspace,
     latency_ms: float,
-    work_dir: Path,
     say: Say,
+    name: str = "github",
     per_mutation: int = 5,
-    extra_env: dict[str, str] | None = None,
+    after_full: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Full and incremental syncs against a fresh sandbox answering after `latency_ms`."""
-    box = Sandbox(seed=seed, size=size, latency_ms=latency_ms).start()
-    try:
-        org = box.github.org_data
-        ws = Workspace(work_dir / f"github-{latency_ms:g}ms", box, dict(extra_env or {}))
-        workers = configured_extract_workers(ws.env)
-        profiles_pool = configured_github_concurrency(ws.env)
-        name = f"github {latency_ms:g} ms"
-        out: dict[str, Any] = {
-            "size": size if isinstance(size, str) else repr(size),
-            "latency_ms": latency_ms,
-            "extract_workers": workers,
-            "profile_concurrency": profiles_pool,
-            "repos": list(box.github.repo_names),
-        }
+    """Full and incremental syncs of the started sandbox `box` (answering after `latency_ms`)
+    into `ws`. `name` prefixes the printed lines."""
+    org = box.github.org_data
+    workers = configured_extract_workers(ws.env)
+    profiles_pool = configured_github_concurrency(ws.env)
+    out: dict[str, Any] = {
+        "latency_ms": latency_ms,
+        "extract_workers": workers,
+        "profile_concurrency": profiles_pool,
+        "repos": list(box.github.repo_names),
+    }
 
-        shape: dict[str, dict[str, int]] = {}
-        for full_name in box.github.repo_names:
-            repo = org.repo(*full_name.split("/"))
-            assert repo is not None
-            shape[full_name] = {
-                "pulls": len(org.pulls(repo, state="all")),
-                "review_comments": len(org.review_comments(repo)),
-                "issue_comments": len(org.issue_comments(repo)),
-            }
-        members = len(org.members())
-        out["shape"] = {"repos": shape, "members": members}
-        out["full_minimum"] = mins.github_full_minimum(shape, members)
-
-        full = ws.run("github", f"github-full-{latency_ms:g}ms")
-        out["full"] = _analyse(
-            full, box.github.log, out["full_minimum"], latency_ms, ws, incremental=False
-        )
-        say(_line(f"{name} full", out["full"]))
-
-        reviewed = org.add_reviews(per_mutation)
-        commented = org.add_review_comments(per_mutation)
-        talked = org.add_issue_comments(per_mutation)
-        merged = org.merge_pulls(per_mutation)
-        changed = {*reviewed, *((r, n) for r, n, _ in commented), *((r, n) for r, n, _ in talked)}
-        changed |= set(merged)
-        new_rc = Counter(r for r, _, _ in commented)
-        new_ic = Counter(r for r, _, _ in talked)
-        by_repo = Counter(r for r, _ in changed)
-        incremental_shape = {
-            repo: {
-                "changed_pulls": by_repo.get(repo, 0),
-                "new_review_comments": new_rc.get(repo, 0),
-                "new_issue_comments": new_ic.get(repo, 0),
-            }
-            for repo in box.github.repo_names
+    shape: dict[str, dict[str, int]] = {}
+    for full_name in box.github.repo_names:
+        repo = org.repo(*full_name.split("/"))
+        assert repo is not None
+        shape[full_name] = {
+            "pulls": len(org.pulls(repo, state="all")),
+            "review_comments": len(org.review_comments(repo)),
+            "issue_comments": len(org.issue_comments(repo)),
         }
-        out["mutations"] = {
-            "add_reviews": len(reviewed),
-            "add_review_comments": len(commented),
-            "add_issue_comments": len(talked),
-            "merge_pulls": len(merged),
-            "changed_pulls": len(changed),
-            "by_repo": incremental_shape,
+    members = len(org.members())
+    out["shape"] = {"repos": shape, "members": members}
+    out["full_minimum"] = mins.github_full_minimum(shape, members)
+
+    full = ws.run("github", "github-full")
+    out["full"] = _analyse(
+        full, box.github.log, out["full_minimum"], latency_ms, ws, incremental=False
+    )
+    say(_line(f"{name} full", out["full"]))
+    if after_full is not None:
+        after_full()  # e.g. export what it loaded (between the runs, not timed)
+
+    reviewed = org.add_reviews(per_mutation)
+    commented = org.add_review_comments(per_mutation)
+    talked = org.add_issue_comments(per_mutation)
+    merged = org.merge_pulls(per_mutation)
+    changed = {*reviewed, *((r, n) for r, n, _ in commented), *((r, n) for r, n, _ in talked)}
+    changed |= set(merged)
+    new_rc = Counter(r for r, _, _ in commented)
+    new_ic = Counter(r for r, _, _ in talked)
+    by_repo = Counter(r for r, _ in changed)
+    incremental_shape = {
+        repo: {
+            "changed_pulls": by_repo.get(repo, 0),
+            "new_review_comments": new_rc.get(repo, 0),
+            "new_issue_comments": new_ic.get(repo, 0),
         }
-        out["incremental_minimum"] = mins.github_incremental_minimum(incremental_shape, members)
-        incremental = ws.run("github", f"github-incremental-{latency_ms:g}ms")
-        out["incremental"] = _analyse(
-            incremental,
-            box.github.log,
-            out["incremental_minimum"],
-            latency_ms,
-            ws,
-            incremental=True,
-        )
-        out["incremental"]["comment_rows_served"] = _comment_rows_served(box, box.github.log)
-        say(_line(f"{name} incremental", out["incremental"]))
-        return out
-    finally:
-        box.stop()
+        for repo in box.github.repo_names
+    }
+    out["mutations"] = {
+        "add_reviews": len(reviewed),
+        "add_review_comments": len(commented),
+        "add_issue_comments": len(talked),
+        "merge_pulls": len(merged),
+        "changed_pulls": len(changed),
+        "by_repo": incremental_shape,
+    }
+    out["incremental_minimum"] = mins.github_incremental_minimum(incremental_shape, members)
+    incremental = ws.run("github", "github-incremental")
+    out["incremental"] = _analyse(
+        incremental,
+        box.github.log,
+        out["incremental_minimum"],
+        latency_ms,
+        ws,
+        incremental=True,
+    )
+    out["incremental"]["comment_rows_served"] = _comment_rows_served(box, box.github.log)
+    say(_line(f"{name} incremental", out["incremental"]))
+    return out
 
 
 def _analyse(
@@ -199,8 +194,9 @@ def _line(name: str, result: dict[str, Any]) -> str:
         else ""
     )
     return (
-        f"{name}: {result['requests']} requests (minimum {result['minimum']}; charged "
-        f"{result['charged']}, minimum {result['minimum_charged']}), {run['total_rows']:,} rows, "
+        f"{name}: {result['requests']:,} requests (minimum {result['minimum']:,}; charged "
+        f"{result['charged']:,}, minimum {result['minimum_charged']:,}), "
+        f"{run['total_rows']:,} rows, "
         f"wall {run['wall_s']:.2f} s ({stages}{ideal}), "
         f"peak RSS {run['max_rss_kib'] / 1024:.0f} MiB"
     )

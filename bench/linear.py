@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from bench.logs import in_flight
@@ -30,53 +29,48 @@ def entity_kinds() -> dict[str, str]:
 
 def run_linear(
     *,
-    size: Any,
-    seed: int,
-    work_dir: Path,
+    box: Sandbox,
+    ws: Workspace,
     say: Say,
+    name: str = "linear",
     mutate_issues: int = 100,
     add_comments: int = 50,
     noop: bool = True,
+    after_full: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Full, incremental (after `mutate_issues` + `add_comments`) and no-change syncs."""
+    """Full, incremental (after `mutate_issues` + `add_comments`) and no-change syncs of the
+    started sandbox `box`'s workspace, into `ws`. `name` prefixes the printed lines."""
     kinds = entity_kinds()
-    box = Sandbox(seed=seed, size=size).start()
-    try:
-        data = box.linear.workspace
-        ws = Workspace(work_dir / "linear", box)
-        out: dict[str, Any] = {"size": _size_name(size), "kinds": kinds, "formula": LINEAR_FORMULA}
-        out["truth_rows"] = {e: len(data.truth(e)) for e in ENTITIES}
+    data = box.linear.workspace
+    out: dict[str, Any] = {"kinds": kinds, "formula": LINEAR_FORMULA}
+    out["truth_rows"] = {e: len(data.truth(e)) for e in ENTITIES}
 
-        before = {e: data.truth(e) for e in ENTITIES}
-        full = ws.run("linear", "linear-full")
-        out["full"] = _analyse(full, box.linear.log, before, kinds, changed=None)
-        say(_line("linear full", out["full"]))
+    before = {e: data.truth(e) for e in ENTITIES}
+    full = ws.run("linear", "linear-full")
+    out["full"] = _analyse(full, box.linear.log, before, kinds, changed=None)
+    say(_line(f"{name} full", out["full"]))
+    if after_full is not None:
+        after_full()  # e.g. export what it loaded (between the runs, not timed)
 
-        changed_issues = data.mutate_issues(mutate_issues)
-        added_comments = data.add_comments(add_comments)
-        after = {e: data.truth(e) for e in ENTITIES}
-        changed = _changed_ids(before, after)
-        out["mutations"] = {
-            "mutate_issues": len(changed_issues),
-            "add_comments": len(added_comments),
-            "changed_rows": {e: len(ids) for e, ids in changed.items()},
-        }
-        incremental = ws.run("linear", "linear-incremental")
-        out["incremental"] = _analyse(incremental, box.linear.log, after, kinds, changed=changed)
-        say(_line("linear incremental", out["incremental"]))
+    changed_issues = data.mutate_issues(mutate_issues)
+    added_comments = data.add_comments(add_comments)
+    after = {e: data.truth(e) for e in ENTITIES}
+    changed = _changed_ids(before, after)
+    out["mutations"] = {
+        "mutate_issues": len(changed_issues),
+        "add_comments": len(added_comments),
+        "changed_rows": {e: len(ids) for e, ids in changed.items()},
+    }
+    incremental = ws.run("linear", "linear-incremental")
+    out["incremental"] = _analyse(incremental, box.linear.log, after, kinds, changed=changed)
+    say(_line(f"{name} incremental", out["incremental"]))
 
-        if noop:
-            nothing = {e: set[str]() for e in ENTITIES}
-            rerun = ws.run("linear", "linear-noop")
-            out["noop"] = _analyse(rerun, box.linear.log, after, kinds, changed=nothing)
-            say(_line("linear no-change rerun", out["noop"]))
-        return out
-    finally:
-        box.stop()
-
-
-def _size_name(size: Any) -> str:
-    return size if isinstance(size, str) else repr(size)
+    if noop:
+        nothing = {e: set[str]() for e in ENTITIES}
+        rerun = ws.run("linear", "linear-noop")
+        out["noop"] = _analyse(rerun, box.linear.log, after, kinds, changed=nothing)
+        say(_line(f"{name} no-change rerun", out["noop"]))
+    return out
 
 
 def _changed_ids(

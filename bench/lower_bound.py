@@ -1,24 +1,108 @@
-"""A lower bound for normalize + load: the same Linear rows written straight into a DuckDB file,
-set beside an issues-only pipeline run (`SOURCES__LINEAR__ENTITIES='["issues"]'`)."""
+"""A lower bound for normalize + load, and where the gap to it goes.
+
+- `export_tables` + `run_direct`: right after a source's full sync, every data table it loaded
+  (child tables and dlt's columns included: exactly the rows the sync wrote) is exported from
+  the warehouse to JSON lines and Parquet (not timed); `bench/direct.py`, a process of its own,
+  then writes the same tables into a fresh DuckDB file with `read_json` and from Arrow. The
+  sync's normalize + load seconds over the best of those is "our ratio".
+- `run_gap`: the Linear issues, as the pipeline's resource yields them, through dlt in several
+  ways (`bench/gap.py`), beside the straight insert of those rows: which part of the pipeline's
+  normalize + load costs what.
+"""
 
 from __future__ import annotations
 
 import json
-import time
+import sys
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
-from bench.workspace import Workspace
-from sandbox import Sandbox
+from bench.process import run_command
+from bench.workspace import base_env
 
 Say = Callable[[str], None]
+DIRECT = Path(__file__).resolve().parent / "direct.py"
+GAP = Path(__file__).resolve().parent / "gap.py"
+#: Rounds of the gap experiment's variants (the best of them is kept).
+GAP_ROUNDS = 2
 
 
+def export_tables(duckdb_file: Path, dataset: str, out_dir: Path) -> list[dict[str, Any]]:
+    """Every data table of `dataset` (not dlt's `_dlt_*` bookkeeping) to `out_dir` as JSON
+    lines and Parquet; returns their names, rows and columns."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables: list[dict[str, Any]] = []
+    with duckdb.connect(str(duckdb_file), read_only=True) as con:
+        names = [
+            row[0]
+            for row in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
+                "AND table_name NOT LIKE '\\_dlt%' ESCAPE '\\' ORDER BY table_name",
+                [dataset],
+            ).fetchall()
+        ]
+        for name in names:
+            qualified = f'"{dataset}"."{name}"'
+            rows = con.execute(f"SELECT count(*) FROM {qualified}").fetchone()
+            columns = con.execute(
+                "SELECT count(*) FROM information_schema.columns "
+                "WHERE table_schema = ? AND table_name = ?",
+                [dataset, name],
+            ).fetchone()
+            jsonl, parquet = out_dir / f"{name}.jsonl", out_dir / f"{name}.parquet"
+            con.execute(f"COPY (SELECT * FROM {qualified}) TO '{jsonl}' (FORMAT JSON)")
+            con.execute(f"COPY (SELECT * FROM {qualified}) TO '{parquet}' (FORMAT PARQUET)")
+            tables.append(
+                {
+                    "name": name,
+                    "rows": rows[0] if rows else 0,
+                    "columns": columns[0] if columns else 0,
+                    "jsonl": str(jsonl),
+                    "parquet": str(parquet),
+                    "jsonl_bytes": jsonl.stat().st_size,
+                }
+            )
+    return tables
+
+
+def run_direct(
+    tables: list[dict[str, Any]], work_dir: Path, label: str, repeats: int
+) -> dict[str, Any]:
+    """Time the straight inserts of `tables` in a process of its own (peak RSS included)."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    spec = work_dir / f"{label}.spec.json"
+    result = work_dir / f"{label}.result.json"
+    result.unlink(missing_ok=True)
+    spec.write_text(
+        json.dumps({"db": str(work_dir / f"{label}.duckdb"), "repeats": repeats, "tables": tables})
+    )
+    run = run_command(
+        [sys.executable, str(DIRECT), str(spec), str(result)],
+        script="direct",
+        label=label,
+        env=base_env(work_dir),
+        cwd=work_dir,
+        log_dir=work_dir / "logs",
+        expects_summary=False,
+    )
+    out: dict[str, Any] = {
+        "ok": run.ok and result.exists(),
+        "tables": [{k: t[k] for k in ("name", "rows", "columns", "jsonl_bytes")} for t in tables],
+        "rows": sum(t["rows"] for t in tables),
+        "max_rss_kib": run.max_rss_kib,
+        "wall_s": run.wall_s,
+    }
+    if out["ok"]:
+        out.update(json.loads(result.read_text()))
+    else:
+        out["output_tail"] = run.output_tail
+    return out
+
+
+# -- the gap experiment ----------------------------------------------------------------------
 def declarations() -> dict[str, Any]:
     """The pipeline's entity declarations by name (what it selects, how it types it)."""
     from pipelines.sources.linear.entities import ENTITIES as DECLARED
@@ -41,117 +125,53 @@ def project(entity: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def typed(entity: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows with timestamps and dates as Python objects (so Arrow types them)."""
-    kinds = {name: t for name, t in entity.fields.items() if t in ("timestamp", "date")}
-    out = []
-    for row in rows:
-        record = dict(row)
-        for name, kind in kinds.items():
-            value = record.get(name)
-            if isinstance(value, str):
-                parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-                record[name] = parsed.date() if kind == "date" else parsed
-        out.append(record)
-    return out
-
-
-def time_direct_insert(
-    name: str, entity: Any, rows: list[dict[str, Any]], work_dir: Path, repeats: int
+def run_gap(
+    truth_issues: list[dict[str, Any]], work_dir: Path, say: Say, name: str, repeats: int
 ) -> dict[str, Any]:
-    """Best of `repeats` for: `read_json` of a JSON-lines file into a new table of a fresh
-    DuckDB file (file written beforehand, not timed), and an Arrow table (built beforehand;
-    its build time reported apart) inserted the same way. Connect to close, so the checkpoint
-    is included."""
+    """The gap experiment on these issues (the sandbox's truth, projected as the pipeline
+    selects them), in a process of its own."""
     work_dir.mkdir(parents=True, exist_ok=True)
-    jsonl = work_dir / f"{name}.jsonl"
-    with open(jsonl, "w") as f:
-        for row in rows:
+    rows_file = work_dir / "issues.jsonl"
+    labels = 0
+    with open(rows_file, "w") as f:
+        for row in project(declarations()["issues"], truth_issues):
+            labels += len(row.get("labels") or [])
             f.write(json.dumps(row, separators=(",", ":")))
             f.write("\n")
-    db = work_dir / f"{name}.duckdb"
-
-    def fresh() -> None:
-        db.unlink(missing_ok=True)
-        Path(f"{db}.wal").unlink(missing_ok=True)
-
-    read_json, convert, arrow_insert = [], [], []
-    python_rows = typed(entity, rows)
-    table: pa.Table | None = None
-    for _ in range(repeats):
-        fresh()
-        started = time.perf_counter()
-        con = duckdb.connect(str(db))
-        con.execute(
-            f"CREATE TABLE {name} AS SELECT * FROM read_json(?, format='newline_delimited')",
-            [str(jsonl)],
+    spec, result = work_dir / "gap.spec.json", work_dir / "gap.result.json"
+    result.unlink(missing_ok=True)
+    spec.write_text(
+        json.dumps(
+            {
+                "rows": str(rows_file),
+                "work_dir": str(work_dir),
+                "repeats": repeats,
+                "rounds": GAP_ROUNDS,
+            }
         )
-        con.close()
-        read_json.append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        table = pa.Table.from_pylist(python_rows)
-        convert.append(time.perf_counter() - started)
-
-        fresh()
-        started = time.perf_counter()
-        con = duckdb.connect(str(db))
-        con.register("arrow_rows", table)
-        con.execute(f"CREATE TABLE {name} AS SELECT * FROM arrow_rows")
-        con.close()
-        arrow_insert.append(time.perf_counter() - started)
-    fresh()
-    return {
-        "rows": len(rows),
-        "columns": len(rows[0]) if rows else 0,
-        "jsonl_bytes": jsonl.stat().st_size,
-        "read_json_s": min(read_json),
-        "arrow_build_s": min(convert),
-        "arrow_insert_s": min(arrow_insert),
-        "best_s": min(min(read_json), min(arrow_insert)),
-    }
-
-
-def run_lower_bound(
-    *, size: Any, seed: int, work_dir: Path, say: Say, repeats: int = 3
-) -> dict[str, Any]:
-    """The issues-only pipeline run, and the direct inserts of every declared entity."""
-    decl = declarations()
-    box = Sandbox(seed=seed, size=size).start()
-    try:
-        ws = Workspace(
-            work_dir / "linear-issues-only", box, {"SOURCES__LINEAR__ENTITIES": '["issues"]'}
-        )
-        run = ws.run("linear", "linear-issues-only")
-        truth = {name: box.linear.workspace.truth(name) for name in decl}
-    finally:
-        box.stop()
-    tables = {
-        name: time_direct_insert(
-            name, entity, project(entity, truth[name]), work_dir / "direct", repeats
-        )
-        for name, entity in decl.items()
-    }
-    out: dict[str, Any] = {
-        "size": size if isinstance(size, str) else repr(size),
-        "repeats": repeats,
-        "issues_only": {"run": run.to_dict(), "ok": run.ok, "requests": len(box.linear.log)},
-        "tables": tables,
-    }
-    stages = run.stage_seconds
-    ours = stages.get("normalize", 0.0) + stages.get("load", 0.0)
-    best = tables["issues"]["best_s"]
-    out["issues_ours_s"] = ours
-    out["issues_ratio"] = ours / best if best and run.ok else None
-    issues = tables["issues"]
-    if run.ok:
-        say(
-            f"lower bound: {issues['rows']:,} issues straight into DuckDB in "
-            f"{issues['read_json_s']:.2f} s (read_json) / {issues['arrow_insert_s']:.2f} s "
-            f"(Arrow insert, +{issues['arrow_build_s']:.2f} s to build the Arrow table); "
-            f"the issues-only pipeline run's normalize + load: {ours:.2f} s = "
-            f"{out['issues_ratio']:.1f}x the best"
-        )
-    else:
-        say(f"lower bound: issues-only run FAILED\n{run.output_tail}")
+    )
+    run = run_command(
+        [sys.executable, str(GAP), str(spec), str(result)],
+        script="gap",
+        label="gap",
+        env=base_env(work_dir),
+        cwd=work_dir,
+        log_dir=work_dir / "logs",
+        expects_summary=False,
+    )
+    if not (run.ok and result.exists()):
+        say(f"{name} gap experiment: FAILED\n{run.output_tail}")
+        return {"ok": False, "output_tail": run.output_tail}
+    out: dict[str, Any] = {"ok": True, "wall_s": run.wall_s, **json.loads(result.read_text())}
+    out["input_labels"] = labels  # label ids over the input issues: the child table's rows
+    best = out["direct"]["best_s"]
+    parts = []
+    for key, v in out["variants"].items():
+        ours = v["normalize_s"] + v["load_s"]
+        v["ratio"] = ours / best if best else None
+        parts.append(f"{key} {ours:.2f} s ({v['ratio']:.1f}x)")
+    say(
+        f"{name} gap: {out['rows']:,} issues straight into DuckDB in {best:.3f} s; "
+        "normalize + load " + ", ".join(parts)
+    )
     return out

@@ -52,6 +52,7 @@ class RunResult:
     log_dir: str = ""
     output_tail: str = ""  # the end of stdout + stderr when the run failed
     disk_bytes: dict[str, int] = field(default_factory=dict)  # after the run, by place
+    stdout: str = ""  # the end of stdout (the run's own summary lines)
 
     @property
     def ok(self) -> bool:
@@ -104,13 +105,41 @@ def run_pipeline(
     log_dir: Path,
     args: tuple[str, ...] = (),
     timeout: float = 1800,
+    no_dbt: bool = True,
 ) -> RunResult:
-    """Run `python pipelines/<script>.py --no-dbt ARGS` in `cwd` with `env`; measure it."""
+    """Run `python pipelines/<script>.py [--no-dbt] ARGS` in `cwd` with `env`; measure it.
+
+    `script` "transform" (the dbt build) writes no run summary: its result is `ok` on exit 0."""
+    argv = [sys.executable, str(REPO_ROOT / "pipelines" / f"{script}.py")]
+    argv += ["--no-dbt"] if no_dbt else []
+    return run_command(
+        [*argv, *args],
+        script=script,
+        label=label,
+        env=env,
+        cwd=cwd,
+        log_dir=log_dir,
+        timeout=timeout,
+        expects_summary=script != "transform",
+    )
+
+
+def run_command(
+    argv: list[str],
+    *,
+    script: str,
+    label: str,
+    env: dict[str, str],
+    cwd: Path,
+    log_dir: Path,
+    timeout: float = 1800,
+    expects_summary: bool = True,
+) -> RunResult:
+    """Run `argv` through the launcher in `cwd` with `env` and measure it (see the module)."""
     log_dir.mkdir(parents=True, exist_ok=True)
     summary_file = log_dir / f"{label}.summary.json"
     summary_file.unlink(missing_ok=True)
     env = {**env, "PIPELINES_SUMMARY_FILE": str(summary_file)}
-    argv = [sys.executable, str(REPO_ROOT / "pipelines" / f"{script}.py"), "--no-dbt", *args]
     stdout_path, stderr_path = log_dir / f"{label}.stdout", log_dir / f"{label}.stderr"
     markers: dict[str, float] = {}
     samples: list[tuple[float, int]] = []
@@ -183,10 +212,12 @@ def run_pipeline(
     launch = json.loads(launch_file.read_text()) if launch_file.exists() else {}
     returncode = proc.returncode
     summary = json.loads(summary_file.read_text()) if summary_file.exists() else None
+    if summary is None and not expects_summary and returncode == 0:
+        summary = {}
     result = RunResult(
         label=label,
         script=script,
-        args=list(args),
+        args=list(argv[1:]),
         returncode=returncode,
         wall_s=float(launch.get("wall_s", outer_wall)),
         max_rss_kib=int(launch.get("max_rss_kib", 0)),
@@ -196,6 +227,7 @@ def run_pipeline(
         stage_peak_rss_kib=_stage_peaks(samples, markers, outer_wall),
         summary=summary,
         log_dir=str(log_dir),
+        stdout=stdout_path.read_text()[-4000:],
     )
     if not result.ok:
         tail = stdout_path.read_text()[-2000:] + stderr_path.read_text()[-4000:]

@@ -51,25 +51,36 @@ def base_env(root: Path) -> dict[str, str]:
 
 @dataclass
 class Workspace:
-    """One DuckDB file + dlt data dir; runs keep their state between calls, like a user's."""
+    """One DuckDB file + dlt data dir; runs keep their state between calls, like a user's.
+
+    `shared_duckdb`: load into this DuckDB file instead of one of the workspace's own, so two
+    workspaces (one per source, each with its own dlt data dir) fill one warehouse, as
+    `make run` does, and dbt can build on both."""
 
     root: Path
     box: Sandbox
     extra_env: dict[str, str] = field(default_factory=dict)
+    shared_duckdb: Path | None = None
 
     def __post_init__(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
 
     @property
     def env(self) -> dict[str, str]:
-        return {**base_env(self.root), **self.box.env(), **self.extra_env}
+        env = {**base_env(self.root), **self.box.env(), **self.extra_env}
+        env["DESTINATION__DUCKDB__CREDENTIALS"] = str(self.duckdb_file)
+        # dbt's target/ and logs/ under the workspace, never in dbt/ (absolute paths win).
+        env["DBT_TARGET_PATH"] = str(self.root / "dbt-target")
+        env["DBT_LOG_PATH"] = str(self.root / "dbt-logs")
+        return env
 
     @property
     def duckdb_file(self) -> Path:
-        return self.root / "warehouse.duckdb"
+        return self.shared_duckdb or self.root / "warehouse.duckdb"
 
     def run(self, script: str, label: str, *args: str) -> RunResult:
-        """Run one pipeline with the sandbox's request logs cleared first."""
+        """Run one pipeline (`--no-dbt`; "transform": the dbt build) with the sandbox's request
+        logs cleared first."""
         self.box.linear.clear_log()
         self.box.github.clear_log()
         result = run_pipeline(
@@ -79,10 +90,14 @@ class Workspace:
             cwd=self.root,
             log_dir=self.root / "logs",
             args=args,
+            no_dbt=script != "transform",
         )
         result.disk_bytes = {
             "duckdb": tree_bytes(self.duckdb_file) + tree_bytes(Path(f"{self.duckdb_file}.wal")),
             "dlt_data_dir": tree_bytes(self.root / "dlt"),
+            "state": sum(
+                tree_bytes(p) for p in (self.root / "dlt" / "pipelines").glob("*/state.json")
+            ),
         }
         return result
 

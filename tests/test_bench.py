@@ -1,9 +1,11 @@
 """`python -m bench --quick`: the smoke version of the benchmark suite runs end to end, writes its
-report, and its deterministic figures (requests, rows, complexity) are right. Times are never
-asserted: they are the benchmark's output, not a property of the code."""
+report, and its deterministic figures (requests, rows, complexity, the rows of the lower bound)
+are right. Times are never asserted: they are the benchmark's output, not a property of the
+code."""
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import subprocess
@@ -13,12 +15,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from bench.cli import app
+from bench.report import render, target_rows
 from sandbox import Sandbox
 from sandbox.linear.model import ENTITIES
 
+# One pytest-xdist worker runs this module: its tests share a module fixture, in order.
+pytestmark = pytest.mark.xdist_group("bench")
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = 7
+SIZE = "tiny"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +50,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert (out / "report.md").exists()
@@ -53,7 +62,12 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Any]
 @pytest.fixture(scope="module")
 def tiny() -> Sandbox:
     """The same company the quick bench ran against (not started: only its data is read)."""
-    return Sandbox(seed=SEED, size="tiny")
+    return Sandbox(seed=SEED, size=SIZE)
+
+
+def _size(results: dict[str, Any]) -> dict[str, Any]:
+    assert list(results["sizes"]) == [SIZE]
+    return results["sizes"][SIZE]
 
 
 def test_report_has_every_section(quick: tuple[str, dict[str, Any], str]) -> None:
@@ -62,6 +76,10 @@ def test_report_has_every_section(quick: tuple[str, dict[str, Any], str]) -> Non
         "# Benchmark report",
         "## Machine",
         "## Headlines",
+        "## Targets",
+        "### Normalize + load beside the straight insert: where the gap goes",
+        "### Peak memory: what grows",
+        "### GitHub wall time at latency: where it goes",
         "## How it was measured",
         "## Start-up: cold and warm bytecode cache",
         "## Linear",
@@ -69,20 +87,23 @@ def test_report_has_every_section(quick: tuple[str, dict[str, Any], str]) -> Non
         "### Complexity",
         "## GitHub",
         "### Wall time and latency",
+        "## dbt build",
         "## Lower bound: the same rows straight into DuckDB",
         "## Memory by stage, and disk",
         "## Observations",
     ):
         assert f"\n{heading}\n" in f"\n{report}", f"missing section {heading!r}"
-    # The machine and versions head the report.
+    # The machine and versions head the report; the sizes it ran with are stated.
     assert f"| dlt | {metadata.version('dlt')} |" in report
     assert f"| duckdb | {metadata.version('duckdb')} |" in report
     assert "| Python |" in report and "cores" in report
+    assert "`python -m bench --quick`: sizes `tiny` at 0 ms, 100 ms" in report
     # The formulas behind the minimums are printed.
     assert "⌈rows that must be read / 250⌉" in report
     assert "1 review call per PR" in report
     # Figures were printed as they came.
-    assert "linear full:" in stdout and "github 0 ms full:" in stdout
+    assert "tiny 0 ms linear full:" in stdout and "tiny 100 ms github full:" in stdout
+    assert "tiny 0 ms dbt build:" in stdout
     assert results["failures"] == []
 
 
@@ -90,33 +111,42 @@ def test_linear_requests_are_the_minimum(
     quick: tuple[str, dict[str, Any], str], tiny: Sandbox
 ) -> None:
     _, results, _ = quick
-    linear = results["linear"]
     truth = {e: len(tiny.linear.workspace.truth(e)) for e in ENTITIES}
-    # Full sync: every row must be read, 250 a page, at least one request per entity.
     expected = sum(max(1, math.ceil(n / 250)) for n in truth.values())
-    full = linear["full"]
-    assert full["minimum"] == expected
-    assert full["requests"] == expected, "full sync above its minimum: report to the lead"
-    assert full["client_requests"] == full["requests"]
-    assert full["run"]["rows"]["raw_issues"] == truth["issues"]
-    assert full["run"]["rows"]["raw_comments"] == truth["comments"]
-    assert full["issue_rows_read"] == truth["issues"]
-    # Complexity: what the client counted is what the sandbox charged.
-    assert full["complexity"] > 0
-    assert full["client_complexity"] == full["complexity"]
+    by_latency = _size(results)["latencies"]
+    assert set(by_latency) == {"0", "100"}
+    for latency, entry in by_latency.items():
+        linear = entry["linear"]
+        # Full sync: every row must be read, 250 a page, at least one request per entity.
+        full = linear["full"]
+        assert full["minimum"] == expected
+        assert full["requests"] == expected, f"{latency} ms: full sync above its minimum"
+        assert full["client_requests"] == full["requests"]
+        assert full["run"]["rows"]["raw_issues"] == truth["issues"]
+        assert full["run"]["rows"]["raw_comments"] == truth["comments"]
+        assert full["issue_rows_read"] == truth["issues"]
+        # Complexity: what the client counted is what the sandbox charged.
+        assert full["complexity"] > 0
+        assert full["client_complexity"] == full["complexity"]
 
-    # Incremental: 100 issues changed and 50 comments added all fit one page each.
-    incremental = linear["incremental"]
-    assert linear["mutations"]["changed_rows"]["issues"] == 100
-    assert linear["mutations"]["changed_rows"]["comments"] == 50
-    assert incremental["minimum"] == len(ENTITIES)
-    assert incremental["requests"] == len(ENTITIES)
-    assert incremental["run"]["rows"]["raw_issues"] == 100
-    assert incremental["run"]["rows"]["raw_comments"] == 50
+        # Incremental: 100 issues changed and 50 comments added all fit one page each.
+        incremental = linear["incremental"]
+        assert linear["mutations"]["changed_rows"]["issues"] == 100
+        assert linear["mutations"]["changed_rows"]["comments"] == 50
+        assert incremental["minimum"] == len(ENTITIES)
+        assert incremental["requests"] == len(ENTITIES)
+        assert incremental["run"]["rows"]["raw_issues"] == 100
+        assert incremental["run"]["rows"]["raw_comments"] == 50
 
-    noop = linear["noop"]
-    assert noop["requests"] == noop["minimum"] == len(ENTITIES)
-    assert noop["run"]["total_rows"] == 0
+        noop = linear["noop"]
+        assert noop["requests"] == noop["minimum"] == len(ENTITIES)
+        assert noop["run"]["total_rows"] == 0
+    # The latency changes the time only, never what is asked (the filters carry the clock).
+    asked = {
+        latency: {e: v["requests"] for e, v in entry["linear"]["full"]["entities"].items()}
+        for latency, entry in by_latency.items()
+    }
+    assert asked["0"] == asked["100"]
 
 
 def test_github_requests_are_the_minimum(
@@ -136,7 +166,7 @@ def test_github_requests_are_the_minimum(
             + max(1, math.ceil(len(org.review_comments(repo)) / 100))
             + max(1, math.ceil(len(org.issue_comments(repo)) / 100))
         )
-    by_latency = results["github"]
+    by_latency = {k: v["github"] for k, v in _size(results)["latencies"].items()}
     assert set(by_latency) == {"0", "100"}
     for latency, gh in by_latency.items():
         full, incremental = gh["full"], gh["incremental"]
@@ -144,6 +174,10 @@ def test_github_requests_are_the_minimum(
         assert full["requests"] == expected_full, f"{latency} ms: full sync above its minimum"
         assert full["charged"] == expected_full
         assert full["run"]["rows"]["raw_pull_requests"] == len(org.truth("pull_requests"))
+        # The target's ideal: requests x latency / extract.workers.
+        assert full["ideal_naive_s"] == pytest.approx(
+            expected_full * float(latency) / 1000 / gh["extract_workers"]
+        )
 
         # Incremental: per repo one pull page, a review call per changed PR, one page per
         # comment endpoint, all charged; member pages and profiles answered 304, uncharged.
@@ -161,16 +195,98 @@ def test_github_requests_are_the_minimum(
     assert by_latency["0"]["incremental"]["counts"] == by_latency["100"]["incremental"]["counts"]
 
 
-def test_lower_bound_uses_the_same_issue_rows(
+def test_dbt_builds_on_both_sources(quick: tuple[str, dict[str, Any], str]) -> None:
+    _, results, _ = quick
+    entry = _size(results)["latencies"]
+    assert "dbt" in entry["0"] and "dbt" not in entry["100"]  # once per size
+    dbt = entry["0"]["dbt"]
+    assert dbt["ok"], dbt["run"]["output_tail"]
+    assert dbt["selection"] == "all models"
+    assert dbt["built"] > 0 and dbt["tests"] > 0
+    assert dbt["passed"] == dbt["tests"]
+
+
+def test_lower_bound_inserts_the_rows_the_full_sync_loaded(
     quick: tuple[str, dict[str, Any], str], tiny: Sandbox
 ) -> None:
     report, results, _ = quick
-    bound = results["lower_bound"]
-    issues = len(tiny.linear.workspace.truth("issues"))
-    assert bound["issues_only"]["ok"]
-    assert bound["issues_only"]["requests"] == max(1, math.ceil(issues / 250))
-    assert bound["issues_only"]["run"]["rows"]["raw_issues"] == issues
-    assert set(bound["issues_only"]["run"]["rows"]) == {"raw_issues", "raw_issues__labels"}
-    assert bound["tables"]["issues"]["rows"] == issues
-    assert bound["issues_ratio"] is not None
-    assert "issues only" in report
+    entry = _size(results)
+    bound = entry["lower_bound"]
+    assert bound["latency"] == "0"
+    for source in ("linear", "github"):
+        direct = bound[source]
+        assert direct["ok"], direct.get("output_tail")
+        loaded = entry["latencies"]["0"][source]["full"]["run"]["rows"]
+        # Exactly the tables and rows the full sync wrote (child tables included).
+        assert {t["name"]: t["rows"] for t in direct["tables"]} == loaded
+        assert direct["rows"] == sum(loaded.values())
+        assert direct["best_s"] == min(direct["read_json_s"], direct["arrow_insert_s"])
+        assert set(direct["read_json_by_table"]) == set(loaded)
+    assert "Linear full sync, `tiny`" in report and "GitHub full sync, `tiny`" in report
+
+
+def test_gap_experiment_writes_the_expected_tables(
+    quick: tuple[str, dict[str, Any], str], tiny: Sandbox
+) -> None:
+    _, results, _ = quick
+    gap = _size(results)["gap"]
+    assert gap["ok"], gap.get("output_tail")
+    issues = tiny.linear.workspace.truth("issues")
+    labels = gap["input_labels"]  # after the incremental's changes: the experiment's input
+    assert gap["rows"] == len(issues) and labels > 0
+    variants = gap["variants"]
+    assert set(variants) == {
+        "pipeline",
+        "append",
+        "no_child",
+        "append_no_child",
+        "arrow_merge",
+        "arrow_append",
+    }
+    for key in ("pipeline", "append"):
+        assert variants[key]["rows"] == {"raw_issues": len(issues), "raw_issues__labels": labels}
+    for key in ("no_child", "append_no_child", "arrow_merge", "arrow_append"):
+        assert variants[key]["rows"] == {"raw_issues": len(issues)}
+
+
+def test_targets_are_each_stated_with_a_verdict(quick: tuple[str, dict[str, Any], str]) -> None:
+    report, results, _ = quick
+    rows = target_rows(results)
+    targets = {r["target"] for r in rows}
+    assert targets == {
+        "Normalize + load within 2x of the straight DuckDB insert",
+        "Peak memory under 1 GB for 50,000 issues",
+        "GitHub full sync's wall within 1.5x of requests × latency / concurrency",
+    }
+    assert all(r["met"] in (True, False) for r in rows)
+    assert sum(1 for r in rows if r["target"].startswith("Normalize")) == 2  # both sources
+    assert report.count("**met**") + report.count("**missed**") == len(rows)
+    # One size only: the memory target says it was judged at a smaller size than stated.
+    assert "which this run did not include" in report
+
+
+def test_growth_table_compares_the_sizes(quick: tuple[str, dict[str, Any], str]) -> None:
+    """Rendered from the quick results with the one size copied as a second, larger one: every
+    deterministic figure's ratio is 1.00x; the flat-memory target gets a verdict."""
+    _, results, _ = quick
+    doubled = copy.deepcopy(results)
+    doubled["sizes"]["tiny-copy"] = copy.deepcopy(results["sizes"][SIZE])
+    doubled["settings"]["sizes"].append("tiny-copy")
+    report = render(doubled)
+    assert "\n## Growth from `tiny` to `tiny-copy`\n" in report
+    for figure in (
+        "Linear: full sync requests",
+        "Linear: complexity points per issue",
+        "GitHub: full sync requests",
+        "GitHub: rows loaded by the full sync (every table)",
+    ):
+        line = next(x for x in report.splitlines() if x.startswith(f"| {figure} |"))
+        assert line.rstrip().endswith("| 1.00x |"), line
+    memory = [r for r in target_rows(doubled) if r["target"].startswith("Peak memory not")]
+    assert len(memory) == 2 and all(r["met"] in (True, False) for r in memory)
+
+
+def test_cli_refuses_an_unknown_size() -> None:
+    result = CliRunner().invoke(app, ["--sizes", "enormous"])
+    assert result.exit_code != 0
+    assert "enormous" in result.output
