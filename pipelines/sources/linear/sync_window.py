@@ -20,6 +20,8 @@ from typing import Any
 
 import pendulum
 
+PRUNE_AT = 20_000  # rows held before pruning those outside the overlap
+
 
 def fingerprint(row: dict[str, Any]) -> str:
     """A short stable hash of a row's content."""
@@ -75,6 +77,15 @@ class SyncWindow:
             self._seen[row_id] = (changed, content)
             if self.previous_seen.get(row_id) != content:
                 yield row
+        if self.incremental and len(self._seen) > PRUNE_AT:
+            self._prune()
+
+    def _prune(self) -> None:
+        """Forget rows already below the overlap of the newest change seen: the final edge
+        can only be later, so they will not be kept (bounds memory on a full sync)."""
+        assert self._max_seen is not None
+        edge = _same_format(pendulum.parse(self._max_seen) - self.overlap, self._max_seen)  # type: ignore[operator]
+        self._seen = {k: v for k, v in self._seen.items() if v[0] >= edge}
 
     def commit(self) -> None:
         """Record the new cursor and fingerprints (call after the last page was read)."""
