@@ -12,7 +12,7 @@ from typing import Any
 
 from sandbox.company import Company
 from sandbox.linear import vocab
-from sandbox.linear.generate import generate, issue_links, new_id
+from sandbox.linear.generate import base_row, generate, issue_links, new_id
 from sandbox.linear.model import ENTITIES, RELATIONS, SCALAR_FIELDS
 from sandbox.linear.store import Row, Table, set_time
 from sandbox.linear.timeutil import MsClock, iso_ms, parse_datetime, to_ms
@@ -25,6 +25,7 @@ NEXT_STATE = {
     "started": "completed",
     "completed": "started",
     "canceled": "backlog",
+    "duplicate": "backlog",
 }
 TEAM_SUFFIXES = ["Core", "Squad", "Guild", "Crew"]
 
@@ -178,7 +179,7 @@ class LinearWorkspace:
             state = started[started.index(row["state"]) + 1]  # In Progress -> In Review
         else:
             cancel = kind in ("backlog", "unstarted") and self._rng.random() < 0.1
-            target = "canceled" if cancel else NEXT_STATE[kind]
+            target = "canceled" if cancel else NEXT_STATE.get(kind, "backlog")
             state = next(s for s in team_states if s["type"] == target)
         row["state"] = state
         stamp = iso_ms(now)
@@ -343,6 +344,43 @@ class LinearWorkspace:
             teams.changed()
             return [row["id"] for row in picked]
 
+    # -- workflow states -----------------------------------------------------------------------
+    def add_state_type(self, kind: str, name: str) -> list[str]:
+        """Give every team a workflow state of type `kind` (e.g. Linear's `duplicate`, or a
+        type this pipeline has never seen); returns the new states' ids."""
+        with self.lock:
+            states = self.table("workflowStates")
+            added = []
+            for team in self.table("teams").rows:
+                now = self.clock.next()
+                row = base_row(new_id(self._rng), now, now)
+                position = 1 + max(s["position"] for s in states.rows if s["team"] is team)
+                row.update(name=name, type=kind, color="#95a2b3", position=position)
+                row.update(description=None, team=team)
+                states.add(row)
+                added.append(row["id"])
+            states.changed(relinked=True)
+            return added
+
+    def move_issues_to_state_type(self, kind: str, n: int) -> list[str]:
+        """Move `n` open (not completed, canceled or archived) issues to their team's state of
+        type `kind`, as marking an issue a duplicate does; `updatedAt` moves."""
+        with self.lock:
+            issues = self.table("issues")
+            states = self.table("workflowStates").rows
+            open_issues = [
+                r
+                for r in issues.rows
+                if r["archivedAt"] is None and r["state"]["type"] not in ("completed", "canceled")
+            ]
+            picked = self._pick(open_issues, n)
+            for row in picked:
+                row["state"] = next(
+                    s for s in states if s["team"] is row["team"] and s["type"] == kind
+                )
+                set_time(row, "updatedAt", self.clock.next())
+            issues.changed(relinked=True)
+            return [row["id"] for row in picked]
 
 def _dt(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(UTC)

@@ -31,6 +31,7 @@ LINEAR_ENTITIES = (
 )
 GITHUB_TABLES = ("users", "pull_requests", "pr_reviews", "pr_comments", "pr_issue_comments")
 SELECTORS = ("linear", "github", "cross_source")
+DUPLICATES = 2  # issues the tiny company marks as duplicates (Linear's `duplicate` state type)
 
 
 @dataclass
@@ -124,6 +125,9 @@ def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
     """Both pipelines, as the user runs them, against a fresh tiny sandbox company."""
     box = Sandbox(seed=SEED, size=SIZE).start()
     try:
+        # Real workspaces have `duplicate` states; a build must take them in its stride.
+        box.linear.workspace.add_state_type("duplicate", "Duplicate")
+        box.linear.workspace.move_issues_to_state_type("duplicate", DUPLICATES)
         env = base_env(root)
         env.update(box.env())
         workspace = Workspace(root, env)

@@ -15,7 +15,15 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.dbt.dbt_support import DBT_DIR, DbtRun, Truth, dbt_env, invoke_dbt, release_duckdb
+from tests.dbt.dbt_support import (
+    DBT_DIR,
+    DUPLICATES,
+    DbtRun,
+    Truth,
+    dbt_env,
+    invoke_dbt,
+    release_duckdb,
+)
 
 # One pytest-xdist worker runs this group: it shares a session fixture.
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")
@@ -222,7 +230,7 @@ def test_fct_issues_matches_linear_truth(dbt_run: DbtRun) -> None:
     rows = by_key(dbt_run.records("select * from linear.fct_issues"), "issue_id")
     assert len(rows) == len(truth["issues"])
 
-    completed = 0
+    completed = duplicates = 0
     for issue in truth["issues"]:
         row = rows[issue["id"]]
         what = issue["identifier"]
@@ -239,11 +247,14 @@ def test_fct_issues_matches_linear_truth(dbt_run: DbtRun) -> None:
         assert row["created_at"] == created and row["completed_at"] == done, what
         assert row["is_completed"] == (state["type"] == "completed"), what
         assert row["is_canceled"] == (state["type"] == "canceled"), what
+        assert row["is_duplicate"] == (state["type"] == "duplicate"), what
+        duplicates += state["type"] == "duplicate"
         assert row["is_archived"] == (issue["archivedAt"] is not None), what
         assert_hours(row["lead_time_hours"], hours(created, done), f"{what} lead time")
         assert_hours(row["cycle_time_hours"], hours(started, done), f"{what} cycle time")
         completed += done is not None
     assert completed > 20, "the tiny company should complete plenty of issues"
+    assert duplicates == DUPLICATES, "the tiny company marks a few issues as duplicates"
 
 
 def test_fct_issues_lead_time_of_a_few_completed_issues(dbt_run: DbtRun) -> None:
@@ -504,3 +515,34 @@ def test_single_source_selector_builds_without_the_other_source(
     built = {uid.split(".")[-1] for uid in statuses if uid.startswith("model.")}
     assert useful in built
     assert not built & MARTS
+
+
+def test_an_unknown_state_type_warns_and_never_fails_the_build(
+    dbt_run: DbtRun, tmp_path: Path
+) -> None:
+    """A workflow state type Linear adds after this was written is a warning, not a failed
+    build (a failed source test would skip every Linear model)."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(dbt_run.duckdb_file, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into linear.raw_workflow_states (id, name, type, team__id, created_at, "
+            "updated_at, _dlt_load_id, _dlt_id) select 'future-state', 'Someday', 'someday', "
+            "team__id, created_at, updated_at, _dlt_load_id, 'future-dlt-id' "
+            "from linear.raw_workflow_states limit 1"
+        )
+    with dbt_env(warehouse):
+        try:
+            result = invoke_dbt(
+                tmp_path,
+                "build",
+                "--select",
+                "source:linear.raw_workflow_states",
+                "stg_linear__workflow_states",
+            )
+        finally:
+            release_duckdb()
+    statuses = {r.node.unique_id: str(r.status) for r in result.result.results}
+    assert result.success, statuses
+    warned = {uid for uid, status in statuses.items() if status == "warn"}
+    assert len(warned) == 2 and all("accepted_values" in uid for uid in warned), statuses

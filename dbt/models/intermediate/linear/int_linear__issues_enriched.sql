@@ -114,6 +114,8 @@ final as (
 
         coalesce(workflow_states.state_type = 'completed', false) as is_completed,
         coalesce(workflow_states.state_type = 'canceled', false) as is_canceled,
+        -- Linear's `duplicate` type: neither completed nor canceled work.
+        coalesce(workflow_states.state_type = 'duplicate', false) as is_duplicate,
         issues.archived_at is not null as is_archived,
         issues.is_trashed,
 
