@@ -382,6 +382,7 @@ class LinearWorkspace:
             issues.changed(relinked=True)
             return [row["id"] for row in picked]
 
+
 def _dt(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text).astimezone(UTC)
 
