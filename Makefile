@@ -19,7 +19,7 @@ DESTINATION ?= duckdb
 export DESTINATION__DUCKDB__CREDENTIALS ?= $(CURDIR)/warehouse.duckdb
 
 
-.PHONY: help install test test-crash bq-emulator lint format run sync sync-linear sync-github bench demo clean \
+.PHONY: help install test test-crash bq-emulator lint format run sync sync-linear sync-github bench demo report clean \
 	dbt dbt-run dbt-test dbt-compile dbt-docs dbt-docs-serve dbt-debug dbt-clean
 
 help: ## List the targets
@@ -91,6 +91,9 @@ bench: install ## Benchmarks against the sandbox: prints figures, writes bench/R
 
 demo: install ## Sandbox APIs -> both syncs -> dbt into the local DuckDB file, then a summary
 	$(PY) -m demo
+
+report: install ## Write the engineering-metrics report (report.html) from the marts
+	$(PY) pipelines/report.py --destination $(DESTINATION)
 
 clean: ## Remove caches (keeps .venv and the warehouse)
 	rm -rf .pytest_cache .ruff_cache dbt/target dbt/logs
