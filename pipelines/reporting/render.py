@@ -17,7 +17,7 @@ def fetch(connection: duckdb.DuckDBPyConnection, chart: Chart, weeks: int) -> Ro
     """The chart's rows, oldest first; None when the relation or a column is missing."""
     try:
         rows = connection.execute(chart.sql.format(weeks=int(weeks))).fetchall()
-    except duckdb.Error:
+    except (duckdb.CatalogException, duckdb.BinderException):  # missing relation or column
         return None
     return [(label, float(value or 0)) for label, value in reversed(rows)]
 
