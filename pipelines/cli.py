@@ -24,9 +24,13 @@ def parse_since(value: str | None) -> datetime | None:
     try:
         parsed = pendulum.parse(value, tz="UTC")
     except (ValueError, pendulum.parsing.exceptions.ParserError) as exc:
-        raise typer.BadParameter(f"{value!r} is not an ISO date or datetime ({exc})") from exc
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO date or datetime ({exc})", param_hint="'--since'"
+        ) from exc
     if not isinstance(parsed, datetime):
-        raise typer.BadParameter(f"{value!r} is not an ISO date or datetime")
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO date or datetime", param_hint="'--since'"
+        )
     return parsed
 
 
