@@ -19,7 +19,7 @@ DESTINATION ?= duckdb
 export DESTINATION__DUCKDB__CREDENTIALS ?= $(CURDIR)/warehouse.duckdb
 
 
-.PHONY: help install test test-crash bq-emulator lint format run sync sync-linear sync-github bench demo report clean \
+.PHONY: help install test test-fast test-crash bq-emulator lint format run sync sync-linear sync-github bench demo report clean \
 	dbt dbt-run dbt-test dbt-compile dbt-docs dbt-docs-serve dbt-debug dbt-clean
 
 help: ## List the targets
@@ -35,6 +35,9 @@ $(STAMP): pyproject.toml uv.lock
 
 test: install ## Run the whole test suite (what CI runs), on 2 workers
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+test-fast: install ## The fast tier: pure-logic unit tests (tests/unit), no sandbox or dbt
+	$(PY) -m pytest -n 0 -q tests/unit
 
 test-crash: install ## The full crash-safety sweep (SIGKILL at random points, many seeds)
 	$(PY) -m pytest -m slow tests/test_crash_safety.py
