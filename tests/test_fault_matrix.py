@@ -184,6 +184,13 @@ CASES = [
     ),
     Case(
         "github",
+        "secondary_limit_no_retry_after",
+        {"status": 403, "times": -1, "match": "pulls.list"},
+        fails_with=["github", "acme/", "rate limit exhausted", "max_rate_limit_wait"],
+        env={"SOURCES__GITHUB__MAX_RATE_LIMIT_WAIT": "5"},
+    ),
+    Case(
+        "github",
         "primary_limit",
         {"seconds": 2, "times": 1, "skip": 3, "match": "pulls"},
         summary="rate-limit waits",
