@@ -66,6 +66,8 @@ class Case:
     check: str | None = None  # SQL that must return a non-zero count after the faulty run
     summary: str | None = None  # text the successful run's summary must show
     first_sync: bool = False  # inject into the first sync (every record is read then)
+    env: dict[str, str] = field(default_factory=dict)  # extra settings for the faulty run
+    retried: bool = False  # the request log must show each faulted request answered later
 
     @property
     def id(self) -> str:
@@ -166,6 +168,29 @@ CASES = [
     ),
     Case(
         "github",
+        "secondary_limit_no_retry_after",
+        {"status": 403, "times": 2, "match": "pulls.list"},
+        summary="rate-limit waits",
+        env={"SOURCES__GITHUB__SECONDARY_LIMIT_WAIT": "0.2"},
+        retried=True,
+    ),
+    Case(
+        "github",
+        "secondary_limit_no_retry_after",
+        {"status": 429, "times": 1, "match": "pulls.reviews"},
+        summary="rate-limit waits",
+        env={"SOURCES__GITHUB__SECONDARY_LIMIT_WAIT": "0.2"},
+        retried=True,
+    ),
+    Case(
+        "github",
+        "secondary_limit_no_retry_after",
+        {"status": 403, "times": -1, "match": "pulls.list"},
+        fails_with=["github", "acme/", "rate limit exhausted", "max_rate_limit_wait"],
+        env={"SOURCES__GITHUB__MAX_RATE_LIMIT_WAIT": "5"},
+    ),
+    Case(
+        "github",
         "primary_limit",
         {"seconds": 2, "times": 1, "skip": 3, "match": "pulls"},
         summary="rate-limit waits",
@@ -250,6 +275,16 @@ def loads_so_far(ws: Workspace, source: str) -> int:
         return 0
 
 
+def assert_faults_retried(log: list[Any], kind: str) -> None:
+    """Each request answered with the fault is sent again (same path and query) and served."""
+    faulted = [r for r in log if r.fault == kind]
+    assert faulted, "no faulted request in the log"
+    for request in faulted:
+        later = [r for r in log if r.started_at > request.started_at]
+        same = [r for r in later if (r.path, r.query) == (request.path, request.query)]
+        assert any(r.status == 200 for r in same), f"{request.path} was not retried"
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_fault(case: Case, workspace: Workspace, sandbox: Sandbox) -> None:
     source = case.source
@@ -259,8 +294,10 @@ def test_fault(case: Case, workspace: Workspace, sandbox: Sandbox) -> None:
     loads = loads_so_far(workspace, source)
     fault = api(sandbox, source).inject(case.kind, **case.options)
 
-    result = workspace.run(source, "--no-dbt")
+    result = workspace.run(source, "--no-dbt", extra_env=case.env)
     assert fault.hits >= 1, "the fault never fired"
+    if case.retried:
+        assert_faults_retried(api(sandbox, source).requests(case.options["match"]), case.kind)
     if case.fails_with:
         assert result.returncode == 1, result.output
         assert "Traceback" not in result.stderr

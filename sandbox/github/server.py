@@ -42,7 +42,7 @@ ISSUE_COMMENTS_DOCS = (
 )
 MEMBERS_DOCS = "https://docs.github.com/rest/orgs/members#list-organization-members"
 #: Fault kinds only GitHub has (see `GitHubServer.fault_response`).
-GITHUB_FAULTS = ("primary_limit", "secondary_limit")
+GITHUB_FAULTS = ("primary_limit", "secondary_limit", "secondary_limit_no_retry_after")
 
 
 class GitHubServer(ApiServer):
@@ -136,18 +136,22 @@ class GitHubServer(ApiServer):
 
     def fault_response(self, fault: Fault, request: Request) -> Response:
         """ "primary_limit": exhaust the window (reset in `fault.seconds`) and answer 403 (or
-        429 when `status=429`). "secondary_limit": 403 or 429 (`status`) with retry-after."""
+        429 when `status=429`). "secondary_limit": 403 or 429 (`status`) with retry-after;
+        "secondary_limit_no_retry_after": the same without it (the budget not spent)."""
         if fault.kind == "primary_limit":
             self.rate_window.exhaust(reset_in=fault.seconds)
             return self._finish(self._exceeded(429 if fault.status == 429 else 403))
-        if fault.kind == "secondary_limit":
+        if fault.kind in ("secondary_limit", "secondary_limit_no_retry_after"):
             status = fault.status if fault.status in (403, 429) else 403
-            retry = math.ceil(fault.retry_after) if fault.retry_after else 1
             body = {
                 "message": fault.message or SECONDARY_MESSAGE,
                 "documentation_url": SECONDARY_DOCS,
             }
-            return self._finish(GitHubResponse(status, body, {"retry-after": str(retry)}))
+            headers: dict[str, str] = {}
+            if fault.kind == "secondary_limit":
+                retry = math.ceil(fault.retry_after) if fault.retry_after else 1
+                headers["retry-after"] = str(retry)
+            return self._finish(GitHubResponse(status, body, headers))
         return super().fault_response(fault, request)
 
     def handle(self, request: Request) -> Response:

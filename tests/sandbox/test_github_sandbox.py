@@ -419,6 +419,12 @@ def test_secondary_limit(server: GitHubServer, http: requests.Session, status: i
     assert http.get(f"{server.url}/rate_limit").headers["retry-after"] == "1"
     with pytest.raises(ValueError, match="unknown fault kind"):
         server.inject("tertiary_limit")
+    server.inject("secondary_limit_no_retry_after", status=status)
+    response = http.get(f"{server.url}/repos/acme/api/pulls")
+    assert response.status_code == status
+    assert "retry-after" not in response.headers
+    assert "secondary rate limit" in response.json()["message"]
+    assert int(response.headers["x-ratelimit-remaining"]) > 0
 
 
 def test_operation_labels(server: GitHubServer, http: requests.Session) -> None:

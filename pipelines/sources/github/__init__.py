@@ -12,7 +12,7 @@ from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
 from pipelines.sources.github.members import org_members_resource
-from pipelines.sources.github.rate_limits import GitHubRateLimits
+from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
 from pipelines.sources.github.repos import repo_resources
 from pipelines.sources.http import ApiClient
 
@@ -28,8 +28,9 @@ def github_source(
     base_url: str = DEFAULT_BASE_URL,
     since: datetime | None = None,
     backfill: bool = False,
-    max_concurrency: int = 8,
+    max_concurrency: int = 4,
     max_rate_limit_wait: float = 900.0,
+    secondary_limit_wait: float = SECONDARY_LIMIT_WAIT,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
     `raw_pr_comments` and `raw_pr_issue_comments`.
@@ -43,10 +44,12 @@ def github_source(
         backfill: Read from `since` to now without touching the cursors.
         max_concurrency: Parallel requests for per-PR reviews and member profiles.
         max_rate_limit_wait: Longest wait (s) for a rate-limit reset before failing the run.
+        secondary_limit_wait: First wait (s) for a secondary limit without `retry-after`
+            (doubled on each consecutive one).
     """
     base_url = base_url.rstrip("/")
     http = ApiClient(
-        GitHubRateLimits(),
+        GitHubRateLimits(secondary_limit_wait),
         max_rate_limit_wait=max_rate_limit_wait,
         max_connections=max(max_concurrency, 10),
         headers={
