@@ -165,3 +165,35 @@ def test_token_leaves_no_trace(workspace: Workspace, sandbox: Sandbox) -> None:
         if p.is_file() and GITHUB_TOKEN.encode() in p.read_bytes()
     ]
     assert leaked == []
+
+
+def test_first_run_with_since_keeps_a_cursor(workspace: Workspace, sandbox: Sandbox) -> None:
+    """Issue 12 item 5: a first `--since` run is a first load (it keeps a cursor); a later
+    `--since` run is a bounded backfill that leaves the cursor where it was."""
+    org = sandbox.github.org_data
+    stamps = sorted(p["updated_at"] for p in org.truth("pull_requests"))
+    since = stamps[len(stamps) // 2][:10]
+    assert workspace.run("github", "--no-dbt", "--since", since).returncode == 0
+    merged = org.merge_pulls(1)
+    sandbox.github.clear_log()
+
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    # From the cursor: one page of each listing, reviews of the changed pull request only.
+    assert sum(per_repo(sandbox, "pulls.reviews").values()) == len(merged)
+    charged = [r for r in sandbox.github.log if r.charged and "reviews" not in r.operation]
+    assert len(charged) == 3 * len(sandbox.github.repo_names)
+    comment_reads = [r for r in sandbox.github.log if "comments" in r.operation]
+    assert all(_query(r).split("since=")[1][:10] >= since for r in comment_reads)
+    loaded = set(workspace.column("select id from github.raw_pull_requests"))
+    assert loaded == {p["id"] for p in org.truth("pull_requests") if p["updated_at"][:10] >= since}
+
+    # A backfill over a cursor loads the older rows and leaves the cursor alone.
+    result = workspace.run("github", "--no-dbt", "--since", stamps[0][:10])
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(workspace, sandbox)
+    sandbox.github.clear_log()
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert "rows loaded: none" in result.stdout
+    assert len([r for r in sandbox.github.log if r.charged]) == 3 * len(sandbox.github.repo_names)

@@ -9,6 +9,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import dlt
+from dlt.extract.incremental import Incremental
+from dlt.extract.items import SupportsPipe
 from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response
 from dlt.sources.helpers.rest_client.client import RESTClient
@@ -142,12 +145,32 @@ def raise_for_github(repo: str, what: str) -> Callable[..., None]:
     return check
 
 
-def _incremental(since: datetime, backfill_until: datetime | None, **extra: Any) -> dict[str, Any]:
-    """dlt incremental on `updated_at`; a backfill is a bounded window that leaves state alone."""
-    config: dict[str, Any] = {"cursor_path": "updated_at", "initial_value": _iso(since), **extra}
-    if backfill_until is not None:
-        config["end_value"] = _iso(backfill_until)
-    return config
+def _incremental(
+    since: datetime, backfill_until: datetime | None, **extra: Any
+) -> Incremental[str]:
+    """dlt incremental on `updated_at`. A `--since` run is a bounded backfill that leaves the
+    cursor alone only when there is a cursor; without one it is an ordinary first load from
+    `since`, so the next run continues from where it ended."""
+    if backfill_until is None:
+        return Incremental("updated_at", initial_value=_iso(since), **extra)
+    return _backfill_window(_iso(backfill_until))("updated_at", initial_value=_iso(since), **extra)
+
+
+def _backfill_window(until: str) -> type[Incremental[str]]:
+    """An incremental that, when bound to its resource, ends at `until` if the resource already
+    has a cursor (dlt then keeps that cursor untouched) and is open-ended otherwise."""
+
+    had_cursor: dict[str, bool] = {}  # decided at the first bind: later binds see our state
+
+    class BackfillWindow(Incremental[str]):  # type: ignore[misc]
+        def bind(self, pipe: SupportsPipe) -> Incremental[str]:
+            if pipe.name not in had_cursor:
+                cursors = dlt.current.resource_state(pipe.name).get("incremental", {})
+                had_cursor[pipe.name] = bool(cursors.get(self.cursor_path))
+            self.end_value = until if had_cursor[pipe.name] else None
+            return super().bind(pipe)
+
+    return BackfillWindow
 
 
 def repo_resources(
@@ -165,8 +188,13 @@ def repo_resources(
             "endpoint": {
                 "path": f"repos/{repo}/pulls",
                 "response_actions": [raise_for_github(repo, "pull requests")],
-                "params": {"state": "all", "sort": "updated", "direction": "desc"},
-                "incremental": _incremental(since, backfill_until, row_order="desc"),
+                # GitHub ignores `since` on this endpoint: the listing stops at the cursor.
+                "params": {
+                    "state": "all",
+                    "sort": "updated",
+                    "direction": "desc",
+                    "since": _incremental(since, backfill_until, row_order="desc"),
+                },
             },
             "processing_steps": [
                 {"map": _tag(shapes.PULL_REQUEST, shapes.IGNORED["pull_request"], repo)}
@@ -200,8 +228,11 @@ def repo_resources(
             "endpoint": {
                 "path": f"repos/{repo}/pulls/comments",
                 "response_actions": [raise_for_github(repo, "review comments")],
-                "params": {"sort": "updated", "direction": "asc"},
-                "incremental": _incremental(since, backfill_until, start_param="since"),
+                "params": {
+                    "sort": "updated",
+                    "direction": "asc",
+                    "since": _incremental(since, backfill_until),
+                },
             },
             "processing_steps": [
                 {
@@ -221,8 +252,11 @@ def repo_resources(
             "endpoint": {
                 "path": f"repos/{repo}/issues/comments",
                 "response_actions": [raise_for_github(repo, "conversation comments")],
-                "params": {"sort": "updated", "direction": "asc"},
-                "incremental": _incremental(since, backfill_until, start_param="since"),
+                "params": {
+                    "sort": "updated",
+                    "direction": "asc",
+                    "since": _incremental(since, backfill_until),
+                },
             },
             "processing_steps": [
                 # The endpoint returns comments on issues too; keep the pull requests' ones.
