@@ -41,7 +41,8 @@ def github_source(
         access_token: Token with `repo` and `read:org`.
         base_url: REST API root (GitHub Enterprise Server: `https://HOST/api/v3`).
         since: Start of the first load (or of a backfill) of pull requests and comments.
-        backfill: Read from `since` to now without touching the cursors.
+        backfill: Read from `since` to now without touching existing cursors (a first load
+            with `since` keeps its cursors like any first load).
         max_concurrency: Parallel requests for per-PR reviews and member profiles.
         max_rate_limit_wait: Longest wait (s) for a rate-limit reset before failing the run.
         secondary_limit_wait: First wait (s) for a secondary limit without `retry-after`
