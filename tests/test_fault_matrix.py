@@ -100,6 +100,12 @@ CASES = [
     ),
     Case(
         "linear",
+        "ratelimited_endpoint",
+        {"seconds": 1, "times": 1, "match": "issues"},
+        summary="rate-limit waits",
+    ),
+    Case(
+        "linear",
         "graphql_error",
         {"match": "comments", "message": "Something broke"},
         fails_with=["linear", "/graphql", "comments", "Something broke"],

@@ -20,7 +20,8 @@ from pipelines.sources.http import (
     rate_limit_error,
 )
 
-BUDGETS = ("requests", "complexity")
+#: Linear's budgets, as named in `X-RateLimit-<Budget>-Limit/-Remaining/-Reset` headers.
+BUDGETS = ("requests", "complexity", "endpoint-requests")
 
 
 def _errors(response: Response) -> list[dict[str, Any]]:
