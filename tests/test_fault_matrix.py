@@ -247,6 +247,13 @@ def reset_budgets(box: Sandbox) -> None:
     box.github.rate_window.reset()
 
 
+def assert_faulted_then_answered(log: list[Any]) -> None:
+    """The request log shows the fault, then a successful answer to the same operation."""
+    first = next(i for i, r in enumerate(log) if r.fault)
+    operation = log[first].operation
+    assert any(r.operation == operation and r.status == 200 and not r.fault for r in log[first:])
+
+
 def loads_so_far(ws: Workspace, source: str) -> int:
     if not ws.duckdb_file.exists():
         return 0
@@ -281,6 +288,8 @@ def test_fault(case: Case, workspace: Workspace, sandbox: Sandbox) -> None:
     assert result.returncode == 0, result.output
     if case.summary:
         assert case.summary in result.stdout
+    if not case.fails_with and case.kind.startswith("ratelimited"):
+        assert_faulted_then_answered(api(sandbox, source).log)
     if case.check:
         assert workspace.query(case.check)[0][0] >= 1, case.check
         # The mangled row is fixed by the next change of that record; the rest is exact.
