@@ -66,6 +66,7 @@ class Case:
     check: str | None = None  # SQL that must return a non-zero count after the faulty run
     summary: str | None = None  # text the successful run's summary must show
     first_sync: bool = False  # inject into the first sync (every record is read then)
+    stderr: list[str] = field(default_factory=list)  # texts the faulty run's stderr must show
 
     @property
     def id(self) -> str:
@@ -103,6 +104,14 @@ CASES = [
         "ratelimited_endpoint",
         {"seconds": 1, "times": 1, "match": "issues"},
         summary="rate-limit waits",
+    ),
+    Case(
+        "linear",
+        "partial_error",
+        {"match": "issues", "message": "Entity not found: team"},
+        summary="1 partial errors",
+        stderr=["partial answer for issues", "Entity not found: team", "issues.nodes."],
+        check="select count(*) from linear.raw_issues where team__id is null",
     ),
     Case(
         "linear",
@@ -288,10 +297,13 @@ def test_fault(case: Case, workspace: Workspace, sandbox: Sandbox) -> None:
     assert result.returncode == 0, result.output
     if case.summary:
         assert case.summary in result.stdout
+    for text in case.stderr:
+        assert text in result.stderr, result.stderr
     if not case.fails_with and case.kind.startswith("ratelimited"):
         assert_faulted_then_answered(api(sandbox, source).log)
     if case.check:
         assert workspace.query(case.check)[0][0] >= 1, case.check
-        # The mangled row is fixed by the next change of that record; the rest is exact.
-        return
+        if case.kind == "mangle":
+            # The mangled row is fixed by the next change of that record; the rest is exact.
+            return
     TRUTH[source](workspace, sandbox)

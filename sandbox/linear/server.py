@@ -3,6 +3,7 @@ authentication, complexity limit, rate-limit budgets and error shapes."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from sandbox.linear import errors
 from sandbox.linear.complexity import complexity
 from sandbox.linear.data import IssueRef, LinearWorkspace
 from sandbox.linear.errors import InvalidInput
+from sandbox.linear.partial import null_one_relation
 from sandbox.linear.schema import JsNumbers, executable_schema
 
 #: Fault kinds the Linear sandbox adds to the generic ones (see `LinearServer.fault_response`).
@@ -38,6 +40,7 @@ LINEAR_FAULTS = (
     "ratelimited_429",
     "ratelimited_endpoint",
     "graphql_error",
+    "partial_error",
     "complexity",
 )
 
@@ -141,7 +144,7 @@ class LinearServer(ApiServer):
 
     def fault_response(self, fault: Fault, request: Request) -> Response:
         """Linear's own faults: RATELIMITED (400 or 429; or by the endpoint budget only), a
-        GraphQL error, too complex."""
+        GraphQL error, a partial answer (one relation nulled, with its error), too complex."""
         if fault.kind in ("ratelimited_400", "ratelimited_429"):
             reset_ms = int((time.time() + fault.seconds) * 1000)
             headers = self.rate_headers(exhausted_until_ms=reset_ms)
@@ -163,6 +166,10 @@ class LinearServer(ApiServer):
         if fault.kind == "graphql_error":
             body = errors.body(errors.internal(fault.message), data=True)
             return Response(200, body, self.rate_headers())
+        if fault.kind == "partial_error":
+            response = self.handle(request)
+            response.body = null_one_relation(json.loads(response.encoded()), fault.message)
+            return response
         if fault.kind == "complexity":
             points = max(self._points(request) or 0, self.max_complexity + 1)
             headers = {**self.rate_headers(), "X-Complexity": str(points)}
