@@ -133,6 +133,8 @@ class RunSummary:
                 )
             if "complexity_points" in api.extra:
                 parts.append(f"{int(api.extra['complexity_points']):,} complexity points")
+            if api.extra.get("partial_errors"):
+                parts.append(f"{int(api.extra['partial_errors'])} partial errors (see warnings)")
             lines.append("  api: " + ", ".join(parts))
             for name, budget in sorted(api.budgets.items()):
                 if budget.limit is None:

@@ -68,6 +68,7 @@ class Case:
     first_sync: bool = False  # inject into the first sync (every record is read then)
     env: dict[str, str] = field(default_factory=dict)  # extra settings for the faulty run
     retried: bool = False  # the request log must show each faulted request answered later
+    stderr: list[str] = field(default_factory=list)  # texts the faulty run's stderr must show
 
     @property
     def id(self) -> str:
@@ -99,6 +100,20 @@ CASES = [
         "ratelimited_429",
         {"seconds": 1, "times": 1, "match": "teams"},
         summary="rate-limit waits",
+    ),
+    Case(
+        "linear",
+        "ratelimited_endpoint",
+        {"seconds": 1, "times": 1, "match": "issues"},
+        summary="rate-limit waits",
+    ),
+    Case(
+        "linear",
+        "partial_error",
+        {"match": "issues", "message": "Entity not found: team"},
+        summary="1 partial errors",
+        stderr=["partial answer for issues", "Entity not found: team", "issues.nodes."],
+        check="select count(*) from linear.raw_issues where team__id is null",
     ),
     Case(
         "linear",
@@ -266,6 +281,13 @@ def reset_budgets(box: Sandbox) -> None:
     box.github.rate_window.reset()
 
 
+def assert_faulted_then_answered(log: list[Any]) -> None:
+    """The request log shows the fault, then a successful answer to the same operation."""
+    first = next(i for i, r in enumerate(log) if r.fault)
+    operation = log[first].operation
+    assert any(r.operation == operation and r.status == 200 and not r.fault for r in log[first:])
+
+
 def loads_so_far(ws: Workspace, source: str) -> int:
     if not ws.duckdb_file.exists():
         return 0
@@ -312,8 +334,13 @@ def test_fault(case: Case, workspace: Workspace, sandbox: Sandbox) -> None:
     assert result.returncode == 0, result.output
     if case.summary:
         assert case.summary in result.stdout
+    for text in case.stderr:
+        assert text in result.stderr, result.stderr
+    if not case.fails_with and case.kind.startswith("ratelimited"):
+        assert_faulted_then_answered(api(sandbox, source).log)
     if case.check:
         assert workspace.query(case.check)[0][0] >= 1, case.check
-        # The mangled row is fixed by the next change of that record; the rest is exact.
-        return
+        if case.kind == "mangle":
+            # The mangled row is fixed by the next change of that record; the rest is exact.
+            return
     TRUTH[source](workspace, sandbox)

@@ -3,6 +3,7 @@ authentication, complexity limit, rate-limit budgets and error shapes."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from dataclasses import dataclass
@@ -30,10 +31,18 @@ from sandbox.linear import errors
 from sandbox.linear.complexity import complexity
 from sandbox.linear.data import IssueRef, LinearWorkspace
 from sandbox.linear.errors import InvalidInput
+from sandbox.linear.partial import null_one_relation
 from sandbox.linear.schema import JsNumbers, executable_schema
 
 #: Fault kinds the Linear sandbox adds to the generic ones (see `LinearServer.fault_response`).
-LINEAR_FAULTS = ("ratelimited_400", "ratelimited_429", "graphql_error", "complexity")
+LINEAR_FAULTS = (
+    "ratelimited_400",
+    "ratelimited_429",
+    "ratelimited_endpoint",
+    "graphql_error",
+    "partial_error",
+    "complexity",
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +143,8 @@ class LinearServer(ApiServer):
         return bool(getattr(self._local, "charged", False))
 
     def fault_response(self, fault: Fault, request: Request) -> Response:
-        """Linear's own faults: RATELIMITED (400 or 429), a GraphQL error, too complex."""
+        """Linear's own faults: RATELIMITED (400 or 429; or by the endpoint budget only), a
+        GraphQL error, a partial answer (one relation nulled, with its error), too complex."""
         if fault.kind in ("ratelimited_400", "ratelimited_429"):
             reset_ms = int((time.time() + fault.seconds) * 1000)
             headers = self.rate_headers(exhausted_until_ms=reset_ms)
@@ -142,9 +152,24 @@ class LinearServer(ApiServer):
                 headers["Retry-After"] = str(int(fault.retry_after))
             status = 400 if fault.kind == "ratelimited_400" else 429
             return Response(status, errors.ratelimited("requests", fault.seconds), headers)
+        if fault.kind == "ratelimited_endpoint":
+            # Only the endpoint-specific budget is spent; the others still have room.
+            reset_ms = int((time.time() + fault.seconds) * 1000)
+            headers = {
+                **self.rate_headers(),
+                "X-RateLimit-Endpoint-Requests-Limit": str(self.requests_window.limit),
+                "X-RateLimit-Endpoint-Requests-Remaining": "0",
+                "X-RateLimit-Endpoint-Requests-Reset": str(reset_ms),
+            }
+            body = errors.ratelimited("endpoint requests", fault.seconds)
+            return Response(self.ratelimit_status, body, headers)
         if fault.kind == "graphql_error":
             body = errors.body(errors.internal(fault.message), data=True)
             return Response(200, body, self.rate_headers())
+        if fault.kind == "partial_error":
+            response = self.handle(request)
+            response.body = null_one_relation(json.loads(response.encoded()), fault.message)
+            return response
         if fault.kind == "complexity":
             points = max(self._points(request) or 0, self.max_complexity + 1)
             headers = {**self.rate_headers(), "X-Complexity": str(points)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,7 +21,10 @@ from pipelines.sources.http import (
     rate_limit_error,
 )
 
-BUDGETS = ("requests", "complexity")
+log = logging.getLogger(__name__)
+
+#: Linear's budgets, as named in `X-RateLimit-<Budget>-Limit/-Remaining/-Reset` headers.
+BUDGETS = ("requests", "complexity", "endpoint-requests")
 
 
 def _errors(response: Response) -> list[dict[str, Any]]:
@@ -35,6 +39,26 @@ def _errors(response: Response) -> list[dict[str, Any]]:
 def _is_ratelimited_error(error: dict[str, Any]) -> bool:
     extensions = error.get("extensions") or {}
     return extensions.get("code") == "RATELIMITED" or extensions.get("type") == "ratelimited"
+
+
+def _has_root(response: Response, root_field: str) -> bool:
+    """Whether the answer carries data for `root_field` (a partial answer, not a failed one)."""
+    body = response.json()
+    data = body.get("data") if isinstance(body, dict) else None
+    return isinstance(data, dict) and isinstance(data.get(root_field), dict)
+
+
+def _report_partial(root_field: str, errors: list[dict[str, Any]], stats: ApiStats) -> None:
+    """Log each error of a partial answer by entity and path, and count it for the summary."""
+    for error in errors:
+        path = ".".join(str(p) for p in error.get("path") or []) or "(no path)"
+        log.warning(
+            "linear: partial answer for %s: %s at %s (loaded as null)",
+            root_field,
+            error.get("message", "error"),
+            path,
+        )
+        stats.add("partial_errors")
 
 
 class LinearRateLimits(RateLimitRules):
@@ -90,6 +114,7 @@ class LinearClient:
             # Personal API keys go raw in Authorization (OAuth tokens would use Bearer).
             headers={"Authorization": api_key, "Content-Type": "application/json"},
         )
+        self.stats = http.stats
         self.rest = RESTClient(base_url=api_url, session=http.session)
 
     def pages(
@@ -112,13 +137,16 @@ class LinearClient:
             yield list(page)
 
     def _check(self, root_field: str) -> Any:
-        rules, url = self.rules, self.api_url
+        rules, url, stats = self.rules, self.api_url, self.stats
 
         def check(response: Response, *args: Any, **kwargs: Any) -> None:
             where = f"linear: POST {url} ({root_field})"
             if rules.is_rate_limited(response):
                 raise rate_limit_error("linear", where, rules.seconds_until_reset(response))
             errors = _errors(response)
+            if errors and response.status_code < 400 and _has_root(response, root_field):
+                _report_partial(root_field, errors, stats)
+                return
             if response.status_code >= 400 or errors:
                 messages = (
                     "; ".join(str(e.get("message", e)) for e in errors) or (response.text[:300])
