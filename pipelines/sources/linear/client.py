@@ -77,7 +77,7 @@ class LinearRateLimits(RateLimitRules):
         if retry_after and retry_after.strip().isdigit():
             return float(retry_after)
         resets = []
-        for budget in (*BUDGETS, "endpoint-requests"):
+        for budget in BUDGETS:
             remaining = response.headers.get(f"X-RateLimit-{budget.title()}-Remaining")
             reset = response.headers.get(f"X-RateLimit-{budget.title()}-Reset")
             if reset and (remaining is None or float(remaining) <= 0):
