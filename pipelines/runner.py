@@ -22,6 +22,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import bigquery, transformations
 from pipelines.errors import RunFailed
+from pipelines.packages import archive_completed_packages
 from pipelines.paths import DEFAULT_DUCKDB_FILE
 from pipelines.sources.http import ApiStats, SourceError, reset_stats
 
@@ -258,6 +259,7 @@ def _has_loaded(pipeline: dlt.Pipeline, dataset: str) -> bool:
 
 def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
     """Load what an earlier, failed or killed run left extracted or normalized."""
+    archive_completed_packages(pipeline)
     if not pipeline.has_pending_data:
         return
     pending = len(pipeline.list_extracted_load_packages()) + len(

@@ -126,3 +126,27 @@ def test_crash_sweep(
 ) -> None:
     box = sandbox_factory(latency_ms=25, seed=seed)
     crash_then_converge(workspace_factory(box), box, source, stage, seed)
+
+
+def test_a_kill_between_dlts_completed_marker_and_its_move_is_finished_on_rerun(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """dlt marks a package completed, then moves it to `loaded/`: a kill between the two
+    leaves a completed package among the normalized ones. The rerun must finish it, not fail
+    with `LoadPackageAlreadyCompleted` (seen in CI as github-load-5)."""
+    assert workspace.run("github", "--no-dbt").returncode == 0
+    load_dir = workspace.root / "dlt" / "pipelines" / "github" / "load"
+    (package,) = [p for p in (load_dir / "loaded").iterdir() if p.is_dir()]
+    assert (package / "package_completed.json").exists()
+    (load_dir / "normalized").mkdir(exist_ok=True)
+    package.rename(load_dir / "normalized" / package.name)
+
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert (load_dir / "loaded" / package.name).is_dir()
+    assert not (load_dir / "normalized" / package.name).exists()
+    assert_github_matches_truth(workspace, sandbox)
+    loads = workspace.column(
+        f"select count(*) from github._dlt_loads where load_id = '{package.name}'"
+    )
+    assert loads == [1]
