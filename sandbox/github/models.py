@@ -134,10 +134,13 @@ class Pull:
     reviews: list[Review] = field(default_factory=list, repr=False)
     inline: list[ReviewComment] = field(default_factory=list, repr=False)  # review comments
     conversation: list[IssueComment] = field(default_factory=list, repr=False)
-    #: Its commits, oldest first (`len == commits`; the last one is `head_sha`).
+    #: Its commits, oldest first (`len == commits`; the last one is `head_sha`); read them
+    #: through `history.commits_of` (and the timeline through `history.timeline_of`).
     commit_list: list[Commit] = field(default_factory=list, repr=False)
     #: Its timeline events (ready for review, review requested, merged, ...), oldest first.
     timeline: list[TimelineEvent] = field(default_factory=list, repr=False)
+    #: What `history.py` makes its commits and timeline from on first use (then None).
+    history: object = field(default=None, repr=False)
 
     @property
     def merged(self) -> bool:

@@ -9,6 +9,7 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
+from sandbox.github.history import new_commits, record
 from sandbox.github.models import Account, IssueComment, Pull, ReviewComment
 from sandbox.github.vocab import COMMENT_BODIES, UNRELATED_BRANCHES, UNRELATED_TITLES
 from sandbox.github.world import World, new_review, new_review_comment, sha, slug
@@ -80,10 +81,16 @@ class Mutations:
                 )
                 self.world.reviews.append(review)
                 pull.reviews.append(review)
+                self._fulfil_request(pull, review.user)
                 self._touch(pull, at)
                 out.append(self._key(pull))
             self._changed()
             return out
+
+    @staticmethod
+    def _fulfil_request(pull: Pull, reviewer: Account) -> None:
+        """A review answers its reviewer's pending request, as on GitHub."""
+        pull.requested_reviewers = [a for a in pull.requested_reviewers if a is not reviewer]
 
     def add_review_comments(self, k: int = 1) -> list[tuple[str, int, int]]:
         """Add one inline comment (in a new COMMENTED review, as GitHub makes for a single
@@ -157,12 +164,16 @@ class Mutations:
         with self.lock:
             at, out = self.clock.tick(), []
             for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+                if pull.draft:
+                    record(pull, "ReadyForReviewEvent", pull.user, at)
                 pull.state, pull.draft = "closed", False
                 pull.closed_at = pull.merged_at = at
                 pull.merge_commit_sha = sha(self.rng)
                 pull.merged_by = self._someone_but(pull.user)
                 pull.mergeable, pull.mergeable_state = None, "unknown"
                 pull.requested_reviewers, pull.requested_teams = [], []
+                record(pull, "MergedEvent", pull.merged_by, at)
+                record(pull, "ClosedEvent", pull.merged_by, at)
                 self._touch(pull, at)
                 out.append(self._key(pull))
             self._changed()
@@ -175,6 +186,7 @@ class Mutations:
             for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
                 pull.state, pull.closed_at = "closed", at
                 pull.mergeable, pull.mergeable_state = None, "unknown"
+                record(pull, "ClosedEvent", pull.user, at)
                 self._touch(pull, at)
                 out.append(self._key(pull))
             self._changed()
@@ -186,6 +198,7 @@ class Mutations:
             at, out = self.clock.tick(), []
             for _ in range(k):
                 pull = self._new_pull(at)
+                pull.commit_list = new_commits(pull)
                 self.world.pulls.append(pull)
                 self._index_pull(pull)
                 out.append(self._key(pull))

@@ -24,6 +24,7 @@ from sandbox.github.graphql.context import (
 )
 from sandbox.github.graphql.errors import GitHubGraphQLError
 from sandbox.github.graphql.timeline import timeline_items
+from sandbox.github.history import commits_of
 from sandbox.github.models import (
     Account,
     Commit,
@@ -254,7 +255,7 @@ PULL_REQUEST: dict[str, Resolver] = {
     "closedAt": v(lambda p: p.closed_at),
     "comments": nested(_comments, lambda c: (c.id,)),
     "commits": nested(
-        lambda p, _a: [PullCommit(p, c) for c in p.commit_list],
+        lambda p, _a: [PullCommit(p, c) for c in commits_of(p)],
         lambda item: (_ts(item.commit.committed_at), item.commit.oid),
     ),
     "createdAt": v(lambda p: p.created_at),
@@ -290,7 +291,7 @@ PULL_REQUEST: dict[str, Resolver] = {
 
 def _review_commit(review: Review) -> Commit | None:
     pull = review.pull
-    found = next((c for c in pull.commit_list if c.oid == review.commit_id), None)
+    found = next((c for c in commits_of(pull) if c.oid == review.commit_id), None)
     if found is not None:
         return found
     at = review.submitted_at or review.created_at

@@ -12,6 +12,7 @@ from graphql import GraphQLResolveInfo
 from sandbox.github.graphql.connections import Connection, paginate
 from sandbox.github.graphql.context import WEB, PullCommit, pull_path
 from sandbox.github.graphql.errors import GitHubGraphQLError
+from sandbox.github.history import commits_of, timeline_of
 from sandbox.github.models import IssueComment, Pull, Review, TimelineEvent
 from sandbox.github.shapes import node_id
 
@@ -34,13 +35,13 @@ ITEM_TYPES = {
 def _items(pull: Pull) -> list[tuple[str, datetime, int, Any]]:
     """(type name, time, tie-break, item) of everything on the timeline."""
     items: list[tuple[str, datetime, int, Any]] = [
-        (e.kind, e.created_at, e.id, e) for e in pull.timeline
+        (e.kind, e.created_at, e.id, e) for e in timeline_of(pull)
     ]
     items += [("PullRequestReview", r.submitted_at or r.created_at, r.id, r) for r in pull.reviews]
     items += [("IssueComment", c.created_at, c.id, c) for c in pull.conversation]
     items += [
         ("PullRequestCommit", c.committed_at, i, PullCommit(pull, c))
-        for i, c in enumerate(pull.commit_list)
+        for i, c in enumerate(commits_of(pull))
     ]
     items.sort(key=lambda item: (item[1], item[2]))
     return items
