@@ -59,6 +59,7 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "Query": ("id", "node", "nodes", "organization", "rateLimit", "repository", "user", "viewer"),
     "Node": None,
     "Actor": None,
+    "RepositoryOwner": _f("avatarUrl id login resourcePath url"),
     "RateLimit": None,
     "PageInfo": None,
     "Organization": (*_ACTOR, "name", "repositories", "repository"),
@@ -71,7 +72,7 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "RequestedReviewer": None,
     "Repository": _f(
         "createdAt databaseId defaultBranchRef description id isArchived isFork isPrivate name "
-        "nameWithOwner pullRequest pullRequests pushedAt resourcePath updatedAt url"
+        "nameWithOwner owner pullRequest pullRequests pushedAt resourcePath updatedAt url"
     ),
     "RepositoryConnection": None,
     "RepositoryEdge": None,
@@ -79,8 +80,9 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "PullRequest": _f(
         "additions assignees author authorAssociation baseRefName baseRefOid baseRepository body "
         "changedFiles closed closedAt comments commits createdAt databaseId deletions headRefName "
-        "headRefOid headRepository id isCrossRepository isDraft labels locked mergeCommit merged "
-        "mergedAt mergedBy milestone number permalink repository resourcePath reviewRequests "
+        "headRefOid headRepository headRepositoryOwner id isCrossRepository isDraft labels locked "
+        "mergeCommit merged mergedAt mergedBy milestone number permalink repository resourcePath "
+        "reviewRequests "
         "reviews state timelineItems title totalCommentsCount updatedAt url"
     ),
     "PullRequestConnection": None,
