@@ -57,3 +57,10 @@ def test_nested_connections_multiply_and_fragments_count_where_spread() -> None:
 def test_a_connection_without_page_size_counts_one_node() -> None:
     limits = _limits('{ repository(owner: "a", name: "b") { pullRequests { totalCount } } }')
     assert (limits.nodes, limits.requests, limits.cost) == (1, 1, 1)
+
+
+def test_nodes_by_id_multiply_what_is_below_them() -> None:
+    query = """query($ids: [ID!]!) { nodes(ids: $ids) { ... on PullRequest {
+      reviews(first: 100) { totalCount } } } }"""
+    limits = _limits(query, {"ids": ["a", "b", "c"]})
+    assert (limits.nodes, limits.requests) == (300, 3)

@@ -54,10 +54,10 @@ def timeline_items(pull: Pull, info: GraphQLResolveInfo, **args: Any) -> Connect
         context.fail_one_nested = False
         raise GitHubGraphQLError(None, "Something went wrong while executing your query.")
     items = _items(pull)
-    total = len(items)
     if args.get("itemTypes"):
         wanted = {ITEM_TYPES.get(t) for t in args["itemTypes"]}
         items = [item for item in items if item[0] in wanted]
+    total = len(items)  # of the item types asked for
     if args.get("since") is not None:
         items = [item for item in items if item[1] >= args["since"]]
     skip = args.get("skip") or 0
