@@ -71,6 +71,16 @@ class _Seed:
     members: list[Account]
     bot: Account
 
+    def __call__(self, pull: Pull) -> None:
+        """Make the pull request's commits and timeline (once, from this snapshot)."""
+        rng = random.Random(self.rng_seed)
+        pull.made_commits = _commits(rng, pull, self)
+        events = _events(rng, pull, self)
+        events.sort(key=lambda e: e.created_at)
+        for i, event in enumerate(events):
+            event.id = _event_id(pull, i)
+        pull.made_timeline[:0] = events
+
 
 def add_history(world: World, company: Company) -> None:
     """Add bot reviews and very long review lists now, and give every generated pull request
@@ -98,20 +108,6 @@ def add_history(world: World, company: Company) -> None:
         )
 
 
-def _materialize(pull: Pull) -> None:
-    seed = pull.history
-    if not isinstance(seed, _Seed):
-        return
-    pull.history = None
-    rng = random.Random(seed.rng_seed)
-    pull.commit_list = _commits(rng, pull, seed)
-    events = _events(rng, pull, seed)
-    events.sort(key=lambda e: e.created_at)
-    for i, event in enumerate(events):
-        event.id = _event_id(pull, i)
-    pull.timeline[:0] = events
-
-
 def _event_id(pull: Pull, index: int) -> int:
     """Event ids: a block of 1,000 per pull request (ids follow the pull requests')."""
     return FIRST_EVENT_ID + (pull.id - 1_600_000_000) // 3 * 1000 + index
@@ -119,13 +115,11 @@ def _event_id(pull: Pull, index: int) -> int:
 
 def commits_of(pull: Pull) -> list[Commit]:
     """A pull request's commits, oldest first (the last one is its head)."""
-    _materialize(pull)
     return pull.commit_list
 
 
 def timeline_of(pull: Pull) -> list[TimelineEvent]:
     """A pull request's timeline events, oldest first."""
-    _materialize(pull)
     return pull.timeline
 
 
