@@ -414,3 +414,63 @@ def test_enterprise_path_auth_and_mutations() -> None:
             ("MergedEvent", pull["mergedAt"]),
             ("ClosedEvent", pull["mergedAt"]),
         ]
+
+
+THREADS = """query($owner: String!, $name: String!, $after: String) {
+  repository(owner: $owner, name: $name) { pullRequests(first: 20, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { number reviewThreads(first: 50) { nodes { path isResolved comments(first: 50) {
+      nodes { databaseId id path line body createdAt updatedAt author { login }
+        replyTo { databaseId } pullRequestReview { databaseId } commit { oid } } } } } } } } }"""
+
+
+def test_review_threads_carry_the_rest_review_comments(gh: GitHubServer) -> None:
+    owner, name = gh.repo_names[0].split("/")
+    mine, after = [], None
+    while True:
+        _, _, body = query(gh, THREADS, {"owner": owner, "name": name, "after": after})
+        page = body["data"]["repository"]["pullRequests"]
+        for pull in page["nodes"]:
+            for thread in pull["reviewThreads"]["nodes"]:
+                root, *replies = thread["comments"]["nodes"]
+                assert root["replyTo"] is None and thread["path"] == root["path"]
+                assert all(r["replyTo"]["databaseId"] == root["databaseId"] for r in replies)
+                mine += [(pull["number"], c) for c in thread["comments"]["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    rest = [c for c in gh.org_data.truth("pr_comments") if c["repo"] == f"{owner}/{name}"]
+    assert rest
+    assert sorted(
+        (
+            n,
+            c["databaseId"],
+            c["id"],
+            c["path"],
+            c["line"],
+            c["body"],
+            c["createdAt"],
+            c["updatedAt"],
+            c["author"]["login"],
+            (c["replyTo"] or {}).get("databaseId"),
+            c["pullRequestReview"]["databaseId"],
+            c["commit"]["oid"],
+        )
+        for n, c in mine
+    ) == sorted(
+        (
+            c["pull_number"],
+            c["id"],
+            c["node_id"],
+            c["path"],
+            c["line"],
+            c["body"],
+            c["created_at"],
+            c["updated_at"],
+            c["user"]["login"],
+            c.get("in_reply_to_id"),
+            c["pull_request_review_id"],
+            c["commit_id"],
+        )
+        for c in rest
+    )

@@ -117,6 +117,8 @@ def _kind_index(org: GitHubOrg, kind: str) -> dict[str, Any]:
         objects = [(node_id(kind, p.id), p) for p in world.pulls]
     elif kind == "PullRequestReview":
         objects = [(node_id(kind, r.id), r) for r in world.reviews]
+    elif kind == "PullRequestReviewComment":
+        objects = [(node_id(kind, c.id), c) for c in world.review_comments]
     elif kind == "IssueComment":
         objects = [(node_id(kind, c.id), c) for c in world.issue_comments if c.pull is not None]
     elif kind == "Label":

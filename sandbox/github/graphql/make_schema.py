@@ -82,7 +82,7 @@ SPEC: dict[str, tuple[str, ...] | None] = {
         "changedFiles closed closedAt comments commits createdAt databaseId deletions headRefName "
         "headRefOid headRepository headRepositoryOwner id isCrossRepository isDraft labels locked "
         "mergeCommit merged mergedAt mergedBy milestone number permalink repository resourcePath "
-        "reviewRequests "
+        "reviewRequests reviewThreads "
         "reviews state timelineItems title totalCommentsCount updatedAt url"
     ),
     "PullRequestConnection": None,
@@ -100,11 +100,23 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "ReviewRequestConnection": None,
     "ReviewRequestEdge": None,
     "PullRequestReview": _f(
-        "author authorAssociation body commit createdAt databaseId id pullRequest resourcePath "
-        "state submittedAt updatedAt url"
+        "author authorAssociation body comments commit createdAt databaseId id pullRequest "
+        "resourcePath state submittedAt updatedAt url"
     ),
     "PullRequestReviewConnection": None,
     "PullRequestReviewEdge": None,
+    "PullRequestReviewComment": _f(
+        "author authorAssociation body commit createdAt databaseId diffHunk id line "
+        "originalCommit originalLine path pullRequest pullRequestReview replyTo resourcePath "
+        "startLine updatedAt url"
+    ),
+    "PullRequestReviewCommentConnection": None,
+    "PullRequestReviewCommentEdge": None,
+    "PullRequestReviewThread": _f(
+        "comments diffSide id isOutdated isResolved line path pullRequest startLine"
+    ),
+    "PullRequestReviewThreadConnection": None,
+    "PullRequestReviewThreadEdge": None,
     "PullRequestCommit": None,
     "PullRequestCommitConnection": None,
     "PullRequestCommitEdge": None,

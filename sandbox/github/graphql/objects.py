@@ -23,6 +23,13 @@ from sandbox.github.graphql.context import (
     pull_path,
 )
 from sandbox.github.graphql.errors import GitHubGraphQLError
+from sandbox.github.graphql.review_comments import (
+    REVIEW_COMMENT,
+    THREAD,
+    Thread,
+    review_comments,
+    review_threads,
+)
 from sandbox.github.graphql.timeline import timeline_items
 from sandbox.github.history import commits_of
 from sandbox.github.models import (
@@ -34,6 +41,7 @@ from sandbox.github.models import (
     Pull,
     Repo,
     Review,
+    ReviewComment,
     Team,
 )
 from sandbox.github.shapes import association, node_id
@@ -281,6 +289,7 @@ PULL_REQUEST: dict[str, Resolver] = {
     "repository": v(lambda p: p.repo),
     "resourcePath": v(pull_path),
     "reviewRequests": nested(_review_requests, lambda r: (r.database_id,)),
+    "reviewThreads": review_threads,
     "reviews": nested(_reviews, _by_id),
     "state": v(_pull_state),
     "timelineItems": timeline_items,
@@ -304,6 +313,7 @@ REVIEW: dict[str, Resolver] = {
     "author": v(lambda r: r.user),
     "authorAssociation": v(lambda r: association(r.user)),
     "body": v(lambda r: r.body),
+    "comments": review_comments,
     "commit": v(_review_commit),
     "createdAt": v(lambda r: r.created_at),
     "databaseId": v(lambda r: r.id),
@@ -394,6 +404,8 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
     "IssueComment": ISSUE_COMMENT,
     "Label": LABEL,
     "Milestone": MILESTONE,
+    "PullRequestReviewComment": REVIEW_COMMENT,
+    "PullRequestReviewThread": THREAD,
 }
 
 #: The GraphQL type of each record class (accounts: their `type`).
@@ -408,4 +420,6 @@ TYPE_NAMES: dict[type, str] = {
     IssueComment: "IssueComment",
     Label: "Label",
     Milestone: "Milestone",
+    ReviewComment: "PullRequestReviewComment",
+    Thread: "PullRequestReviewThread",
 }
