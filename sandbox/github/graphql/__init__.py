@@ -11,10 +11,10 @@ exactly as published (regenerate with `python -m sandbox.github.graphql.make_sch
 / node / nodes / rateLimit`, repositories and their `pullRequests` (orderBy CREATED_AT,
 UPDATED_AT or COMMENTS, states, baseRefName, headRefName, labels), pull requests with
 reviews, review requests (users and teams), labels, assignees, milestone, commits,
-conversation comments, review threads and review comments, and `timelineItems` (ready for review, converted to draft, review
-requested/removed, reopened, merged, closed, review dismissed, plus reviews, comments and
-commits), actors as User / Bot / Organization / Mannequin. Ids, node ids, times and logins
-are the ones REST serves.
+conversation comments, review threads and review comments, and `timelineItems` (ready for
+review, converted to draft, review requested/removed, reopened, merged, closed, review
+dismissed, plus reviews, comments and commits), actors as User / Bot / Organization /
+Mannequin. Ids, node ids, times and logins are the ones REST serves.
 
 GitHub's rules (docs.github.com, "Rate limits and node limits for the GraphQL API"):
 - `first` or `last` (0..100) on every connection whose `nodes`/`edges` are selected:
