@@ -474,3 +474,31 @@ def test_review_threads_carry_the_rest_review_comments(gh: GitHubServer) -> None
         )
         for c in rest
     )
+
+
+def test_rest_rate_limit_reports_the_graphql_budget(gh: GitHubServer) -> None:
+    query(gh, "{ viewer { login } }")
+    request = urllib.request.Request(
+        gh.api_url + "/rate_limit", headers={"Authorization": f"token {GITHUB_TOKEN}"}
+    )
+    with urllib.request.urlopen(request) as response:
+        graphql = json.load(response)["resources"]["graphql"]
+    assert graphql["used"] == gh.graphql_window.used >= 1
+    assert graphql["remaining"] == gh.graphql_window.remaining
+
+
+def test_bot_logins_can_be_spelt_as_githubs_graphql_does() -> None:
+    """github.com's GraphQL says "dependabot" where REST says "dependabot[bot]" (a switch,
+    off by default until the GitHub source maps the two spellings)."""
+    company = Company(seed=3, size=Size(repos=1, pulls=40))
+    text = '{ viewer { login } repository(owner: "acme", name: "api") {'
+    text += " pullRequests(first: 100) { nodes { author { __typename login } } } } }"
+    logins = {}
+    for real in (False, True):
+        options = {"graphql_bot_logins_without_suffix": real}
+        with GitHubServer(company, [], token="t0k", **options) as server:
+            assert isinstance(server, GitHubServer)
+            _, _, body = post(server.graphql_url, text, token="t0k")
+        nodes = body["data"]["repository"]["pullRequests"]["nodes"]
+        logins[real] = {n["author"]["login"] for n in nodes if n["author"]["__typename"] == "Bot"}
+    assert logins == {False: {"dependabot[bot]"}, True: {"dependabot"}}

@@ -37,12 +37,18 @@ def _avatar(account: Account, _info: GraphQLResolveInfo, size: int | None = None
     return url if size is None else f"{url}&s={size}"
 
 
+def _login(account: Account, context: Context) -> str:
+    if account.type == "Bot" and context.bot_logins_without_suffix:
+        return account.login.removesuffix("[bot]")
+    return account.login
+
+
 ACCOUNT: dict[str, Resolver] = {
     "avatarUrl": _avatar,
     "createdAt": v(lambda a: a.created_at),
     "databaseId": v(lambda a: a.id),
     "id": v(lambda a: node_id(a.type, a.id)),
-    "login": v(lambda a: a.login),
+    "login": lambda a, info: _login(a, info.context),
     "resourcePath": v(lambda a: account_paths(a)[0]),
     "updatedAt": v(lambda a: a.updated_at),
     "url": v(lambda a: account_paths(a)[1]),

@@ -37,6 +37,8 @@ class Context:
     rate: RateState
     #: A fault armed for this execution: the first nested connection of a pull request fails.
     fail_one_nested: bool = False
+    #: Bots' logins as github.com's GraphQL spells them ("dependabot", REST "dependabot[bot]").
+    bot_logins_without_suffix: bool = False
     _nodes: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def node(self, global_id: str) -> Any:
