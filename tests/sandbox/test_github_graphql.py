@@ -502,3 +502,32 @@ def test_bot_logins_can_be_spelt_as_githubs_graphql_does() -> None:
         nodes = body["data"]["repository"]["pullRequests"]["nodes"]
         logins[real] = {n["author"]["login"] for n in nodes if n["author"]["__typename"] == "Bot"}
     assert logins == {False: {"dependabot[bot]"}, True: {"dependabot"}}
+
+
+def test_edges_cursors_and_paging_both_ways(gh: GitHubServer) -> None:
+    text = """query($first: Int, $last: Int, $after: String, $before: String) {
+      repository(owner: "acme", name: "api") { pullRequests(first: $first, last: $last,
+        after: $after, before: $before, orderBy: {field: CREATED_AT, direction: ASC}) {
+        totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges { cursor node { number } } } } }"""
+
+    def page(**variables: Any) -> dict[str, Any]:
+        _, _, body = query(gh, text, variables)
+        return body["data"]["repository"]["pullRequests"]
+
+    everything = page(first=100)
+    numbers = [e["node"]["number"] for e in everything["edges"]]
+    assert numbers == sorted(numbers) and len(numbers) == everything["totalCount"] > 6
+    first = page(first=3)
+    assert [e["node"]["number"] for e in first["edges"]] == numbers[:3]
+    info = first["pageInfo"]
+    assert (info["hasNextPage"], info["hasPreviousPage"]) == (True, False)
+    assert info["endCursor"] == first["edges"][-1]["cursor"]
+    second = page(first=3, after=info["endCursor"])
+    assert [e["node"]["number"] for e in second["edges"]] == numbers[3:6]
+    assert second["pageInfo"]["hasPreviousPage"] is True
+    last = page(last=2)
+    assert [e["node"]["number"] for e in last["edges"]] == numbers[-2:]
+    assert (last["pageInfo"]["hasNextPage"], last["pageInfo"]["hasPreviousPage"]) == (False, True)
+    back = page(last=2, before=second["pageInfo"]["startCursor"])
+    assert [e["node"]["number"] for e in back["edges"]] == numbers[1:3]

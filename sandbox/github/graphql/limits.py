@@ -31,6 +31,7 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
     get_named_type,
     value_from_ast,
     value_from_ast_untyped,
@@ -141,8 +142,7 @@ class _Walker:
         for argument in node.arguments or ():
             if argument.name.value in ("first", "last"):
                 arg_type = definition.args[argument.name.value].type
-                values[argument.name.value] = value_from_ast(
-                    argument.value, arg_type, self.variables
-                )
+                value = value_from_ast(argument.value, arg_type, self.variables)
+                values[argument.name.value] = None if value is Undefined else value
         size = values.get("first") if values.get("first") is not None else values.get("last")
         return 1 if size is None else max(int(size), 0)
