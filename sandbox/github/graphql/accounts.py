@@ -77,7 +77,9 @@ def _org_repositories(org: Account, info: GraphQLResolveInfo, **args: Any) -> Co
     key = keys[field]
     descending = order.get("direction") == "DESC"
     repos.sort(key=key, reverse=descending)
-    return paginate(repos, key, args, info, descending=descending)
+    connection = paginate(repos, key, args, info, descending=descending)
+    connection.totalDiskUsage = sum(r.size for r in repos)  # type: ignore[attr-defined]
+    return connection
 
 
 def _org_repository(org: Account, info: GraphQLResolveInfo, name: str, **_: Any) -> Repo | None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sandbox.github.history import commits_of, timeline_of
-from sandbox.github.models import Account, Commit, Pull, Team
+from sandbox.github.models import Account, Commit, Pull, Repo, Team
 from sandbox.github.shapes import node_id
 
 if TYPE_CHECKING:
@@ -65,6 +65,17 @@ class ReviewRequest:
 
 
 @dataclass(frozen=True)
+class BranchRef:
+    """A repository's default branch (`Ref`)."""
+
+    repo: Repo
+
+    @property
+    def name(self) -> str:
+        return self.repo.default_branch
+
+
+@dataclass(frozen=True)
 class PullCommit:
     """A commit as part of a pull request (`PullRequestCommit`)."""
 
@@ -80,6 +91,11 @@ def commit_node_id(commit: Commit) -> str:
 def pull_commit_node_id(item: PullCommit) -> str:
     raw = f"017:PullRequestCommit{item.pull.id}:{item.commit.oid}"
     return base64.b64encode(raw.encode()).decode()
+
+
+def ref_node_id(repo: Repo) -> str:
+    """The id of a repository's default branch ref."""
+    return node_id("Ref", repo.id * 1000 + 1)
 
 
 def account_paths(account: Account) -> tuple[str, str]:
@@ -132,8 +148,19 @@ def _kind_index(org: GitHubOrg, kind: str) -> dict[str, Any]:
     elif kind.endswith("Event"):
         objects = [(node_id(e.kind, e.id), e) for p in world.pulls for e in timeline_of(p)]
     elif kind in ("Commit", "PullRequestCommit"):
+        from sandbox.github.graphql.objects import merge_commit
+
         for pull in world.pulls:
             for commit in commits_of(pull):
                 item = PullCommit(pull, commit)
                 objects += [(commit_node_id(commit), commit), (pull_commit_node_id(item), item)]
+            merged = merge_commit(pull)
+            if merged is not None:
+                objects.append((commit_node_id(merged), merged))
+    elif kind == "Ref":
+        objects = [(ref_node_id(r), BranchRef(r)) for r in world.repos]
+    elif kind == "PullRequestReviewThread":
+        from sandbox.github.graphql.review_comments import threads
+
+        objects = [(node_id(kind, t.root.id), t) for p in world.pulls for t in threads(p)]
     return dict(objects)

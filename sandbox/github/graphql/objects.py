@@ -15,10 +15,12 @@ from sandbox.github.graphql.accounts import ACCOUNT, ORGANIZATION, TEAM, Resolve
 from sandbox.github.graphql.connections import Connection, paginate
 from sandbox.github.graphql.context import (
     WEB,
+    BranchRef,
     Context,
     PullCommit,
     ReviewRequest,
     pull_path,
+    ref_node_id,
 )
 from sandbox.github.graphql.errors import GitHubGraphQLError
 from sandbox.github.graphql.items import (
@@ -100,7 +102,7 @@ def _pull_request(repo: Repo, info: GraphQLResolveInfo, number: int) -> Pull | N
 REPOSITORY: dict[str, Resolver] = {
     "createdAt": v(lambda r: r.created_at),
     "databaseId": v(lambda r: r.id),
-    "defaultBranchRef": v(lambda r: {"repo": r, "name": r.default_branch}),
+    "defaultBranchRef": v(BranchRef),
     "description": v(lambda r: r.description),
     "id": v(lambda r: node_id("Repository", r.id)),
     "isArchived": v(lambda r: r.archived),
@@ -117,8 +119,8 @@ REPOSITORY: dict[str, Resolver] = {
     "url": v(lambda r: f"{WEB}/{r.full_name}"),
 }
 REF: dict[str, Resolver] = {
-    "id": v(lambda ref: node_id("Ref", ref["repo"].id * 1000 + 1)),
-    "name": v(lambda ref: ref["name"]),
+    "id": v(lambda ref: ref_node_id(ref.repo)),
+    "name": v(lambda ref: ref.name),
     "prefix": v(lambda ref: "refs/heads/"),
 }
 
@@ -163,7 +165,7 @@ def _comments(pull: Pull, args: dict[str, Any]) -> list[IssueComment]:
     return rows
 
 
-def _merge_commit(pull: Pull) -> Commit | None:
+def merge_commit(pull: Pull) -> Commit | None:
     if not pull.merged or pull.merge_commit_sha is None or pull.merged_at is None:
         return None
     author = pull.merged_by or pull.user
@@ -200,7 +202,7 @@ PULL_REQUEST: dict[str, Resolver] = {
     "isDraft": v(lambda p: p.draft),
     "labels": nested(lambda p, _a: sorted(p.labels, key=lambda label: label.id), _by_id),
     "locked": v(lambda p: p.locked),
-    "mergeCommit": v(_merge_commit),
+    "mergeCommit": v(merge_commit),
     "merged": v(lambda p: p.merged),
     "mergedAt": v(lambda p: p.merged_at),
     "mergedBy": v(lambda p: p.merged_by),
@@ -268,6 +270,7 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
 
 #: The GraphQL type of each record class (accounts: their `type`).
 TYPE_NAMES: dict[type, str] = {
+    BranchRef: "Ref",
     Team: "Team",
     Repo: "Repository",
     Pull: "PullRequest",

@@ -80,7 +80,7 @@ def _event_path(event: TimelineEvent) -> str:
 
 
 def _merge_commit(event: TimelineEvent) -> Any:
-    from sandbox.github.graphql.objects import _merge_commit as merge_commit
+    from sandbox.github.graphql.objects import merge_commit
 
     return merge_commit(event.pull)
 
