@@ -13,8 +13,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLNonNull,
+    GraphQLUnionType,
+    get_named_type,
+    is_leaf_type,
+)
 
 from sandbox import GITHUB_TOKEN, Company, Sandbox, Size
+from sandbox.github.graphql.schema import executable_schema
 from sandbox.github.history import commits_of, timeline_of
 from sandbox.github.server import GitHubServer
 
@@ -531,3 +539,39 @@ def test_edges_cursors_and_paging_both_ways(gh: GitHubServer) -> None:
     assert (last["pageInfo"]["hasNextPage"], last["pageInfo"]["hasPreviousPage"]) == (False, True)
     back = page(last=2, before=second["pageInfo"]["startCursor"])
     assert [e["node"]["number"] for e in back["edges"]] == numbers[1:3]
+
+
+def _select_everything(named: Any, depth: int) -> str:
+    """A selection of every field (connections: first 3) down to `depth` object levels."""
+
+    named = get_named_type(named)
+    if isinstance(named, GraphQLUnionType):
+        members = " ".join(f"... on {m.name} {_select_everything(m, depth)}" for m in named.types)
+        return "{ __typename " + members + " }"
+    parts = ["__typename"]
+    for name, field in named.fields.items():
+        if any(isinstance(a.type, GraphQLNonNull) for a in field.args.values()):
+            continue
+        inner = get_named_type(field.type)
+        if is_leaf_type(inner):
+            parts.append(name)
+        elif depth > 0:
+            args = "(first: 3)" if inner.name.endswith("Connection") else ""
+            parts.append(f"{name}{args} {_select_everything(inner, depth - 1)}")
+    if isinstance(named, GraphQLInterfaceType):
+        parts.append("... on Node { id }")
+    return "{ " + " ".join(parts) + " }"
+
+
+def test_every_served_field_resolves(gh: GitHubServer) -> None:
+    schema = executable_schema()
+    pulls = _select_everything(schema.get_type("PullRequest"), 2)
+    org = _select_everything(schema.get_type("Organization"), 2)
+    text = f"""{{ repository(owner: "acme", name: "api") {{ pullRequests(first: 30) {{
+      nodes {pulls} }} }} organization(login: "acme") {org} }}"""
+    status, _, body = query(gh, text)
+    assert status == 200 and "errors" not in body, body
+    repo = gh.org_data.repo("acme", "api")
+    assert repo is not None
+    served = len(body["data"]["repository"]["pullRequests"]["nodes"])
+    assert served == min(30, len(gh.org_data.pulls(repo, state="all")))
