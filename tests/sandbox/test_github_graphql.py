@@ -389,6 +389,13 @@ def test_faults(gh: GitHubServer) -> None:
     gh.graphql.heavy_query_nodes = 1000
     assert query(gh, text)[0] == 200  # 3 + 30 + 15 nodes
     assert query(gh, text.replace("first: 3", "first: 100"))[0] == 502
+    gh.graphql.heavy_query_nodes, gh.graphql.timeout_query_nodes = None, 1000
+    try:
+        status, _, body = query(gh, text.replace("first: 3", "first: 100"))
+        assert status == 200 and body["data"] is None and "timeout" in body["errors"][0]["message"]
+        assert query(gh, text)[0] == 200
+    finally:
+        gh.graphql.timeout_query_nodes = None
     gh.inject("secondary_limit", match="graphql", retry_after=7)
     status, headers, body = query(gh, text)
     assert (status, headers["retry-after"], headers["x-ratelimit-resource"]) == (
