@@ -13,10 +13,9 @@ from typing import Any
 
 from sandbox.company import Company
 from sandbox.core import GENERIC_FAULTS, ApiServer, Fault, RateWindow, Request, Response
+from sandbox.github import graphql as github_graphql
 from sandbox.github.clock import http_date, parse_gh_time, parse_http_date
 from sandbox.github.data import GitHubOrg
-from sandbox.github.graphql.endpoint import GraphQLEndpoint, operation_label
-from sandbox.github.graphql.serving import GRAPHQL_FAULTS, GraphQLServing
 from sandbox.github.models import Pull, Repo
 from sandbox.github.responses import (
     RATE_DOCS,
@@ -48,7 +47,7 @@ MEMBERS_DOCS = "https://docs.github.com/rest/orgs/members#list-organization-memb
 GITHUB_FAULTS = ("primary_limit", "secondary_limit", "secondary_limit_no_retry_after")
 
 
-class GitHubServer(GraphQLServing, ApiServer):
+class GitHubServer(github_graphql.GraphQLServing, ApiServer):
     """Serves one company's GitHub org over HTTP on 127.0.0.1 (see the module docstring), and
     its GraphQL API (`graphql_url`; see `sandbox.github.graphql`)."""
 
@@ -83,7 +82,7 @@ class GitHubServer(GraphQLServing, ApiServer):
         #: The GraphQL API's own points budget (`x-ratelimit-resource: graphql`).
         self.graphql_window = RateWindow(graphql_points_per_hour, window_seconds)
         viewer = members[0] if members else self.org_data.org
-        self.graphql = GraphQLEndpoint(self.org_data, viewer, self.graphql_window)
+        self.graphql = github_graphql.GraphQLEndpoint(self.org_data, viewer, self.graphql_window)
         #: github.com's GraphQL names bots without REST's "[bot]" ("dependabot", not
         #: "dependabot[bot]"); off by default until the GitHub source maps the two.
         self.graphql.bot_logins_without_suffix = graphql_bot_logins_without_suffix
@@ -95,7 +94,7 @@ class GitHubServer(GraphQLServing, ApiServer):
 
     def inject(self, kind: str, **options: Any) -> Fault:
         """Queue a fault: a generic kind (see `sandbox.core.Fault`) or one of `GITHUB_FAULTS`."""
-        kinds = GENERIC_FAULTS + GITHUB_FAULTS + GRAPHQL_FAULTS
+        kinds = GENERIC_FAULTS + GITHUB_FAULTS + github_graphql.GRAPHQL_FAULTS
         if kind not in kinds:
             raise ValueError(f"unknown fault kind {kind!r}; use {kinds}")
         return super().inject(kind, **options)
@@ -128,7 +127,7 @@ class GitHubServer(GraphQLServing, ApiServer):
         """ "pulls.list acme/api", "pulls.get acme/api#12", "users.get <login>", "rate_limit";
         GraphQL: "graphql repository acme/api" (its root fields)."""
         if self._is_graphql(request):
-            return operation_label(request)
+            return github_graphql.operation_label(request)
         inner = self._unprefixed(request)
         route = parse_route(inner.path) if inner is not None else None
         if route is None:

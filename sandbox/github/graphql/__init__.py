@@ -42,3 +42,8 @@ default for now, so both APIs name bots alike until the GitHub source maps the s
 Counting: each request's points are in its request-log entry (`LoggedRequest.cost`, 0 for
 `rateLimit(dryRun: true)`, None when nothing was charged) and in `graphql.charges`.
 """
+
+from sandbox.github.graphql.endpoint import GraphQLEndpoint, operation_label
+from sandbox.github.graphql.serving import GRAPHQL_FAULTS, GraphQLServing
+
+__all__ = ["GRAPHQL_FAULTS", "GraphQLEndpoint", "GraphQLServing", "operation_label"]
