@@ -582,3 +582,27 @@ def test_every_served_field_resolves(gh: GitHubServer) -> None:
     assert repo is not None
     served = len(body["data"]["repository"]["pullRequests"]["nodes"])
     assert served == min(30, len(gh.org_data.pulls(repo, state="all")))
+
+
+def test_archived_and_new_repositories() -> None:
+    company = Company(seed=5, size=Size(repos=3, pulls=20))
+    text = """{ organization(login: "acme") { all: repositories(first: 100) { nodes {
+        nameWithOwner isArchived } }
+      live: repositories(first: 100, isArchived: false) { nodes { nameWithOwner
+        pullRequests(first: 10) { totalCount } } } } }"""
+    with GitHubServer(company, [], token="t0k") as server:
+        assert isinstance(server, GitHubServer)
+        [archived] = server.org_data.archive_repos(1)
+        [created] = server.org_data.add_repos(1, pulls=3)
+        _, _, body = post(server.graphql_url, text, token="t0k")
+        request = urllib.request.Request(
+            f"{server.api_url}/repos/{archived}", headers={"Authorization": "token t0k"}
+        )
+        with urllib.request.urlopen(request) as response:
+            rest = json.load(response)
+    org = body["data"]["organization"]
+    flags = {n["nameWithOwner"]: n["isArchived"] for n in org["all"]["nodes"]}
+    assert len(flags) == 4 and flags[archived] is True and flags[created] is False
+    live = {n["nameWithOwner"]: n["pullRequests"]["totalCount"] for n in org["live"]["nodes"]}
+    assert archived not in live and live[created] == 3
+    assert rest["archived"] is True

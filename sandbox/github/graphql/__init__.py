@@ -35,6 +35,9 @@ error), `graphql_timeout` (HTTP 200, `data: null`, GitHub's timeout message), `g
 `secondary_limit_no_retry_after` (as on REST). `graphql.heavy_query_nodes` /
 `graphql.timeout_query_nodes` make every query above that many nodes answer 502 / time out.
 
+Mutations for repositories (`GitHubOrg.archive_repos(k)`, `GitHubOrg.add_repos(k, pulls=n)`)
+let tests see an org's repositories change between runs (`repositories(isArchived: false)`).
+
 Bots: github.com's GraphQL spells a bot's login without REST's "[bot]" (`dependabot`, REST
 `dependabot[bot]`); `GitHubServer(graphql_bot_logins_without_suffix=True)` does the same (off by
 default for now, so both APIs name bots alike until the GitHub source maps the spellings).
