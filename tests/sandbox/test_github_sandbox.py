@@ -225,9 +225,6 @@ def test_per_page_is_capped_at_100(http: requests.Session) -> None:
         assert rels(big.headers["Link"]) == [("next", 2), ("last", 3)]
         default = http.get(url, params={"state": "all"})
         assert len(default.json()) == 30
-        # a page of 100 pull requests answers well under 100 ms (warm)
-        http.get(url, params={"state": "all", "per_page": "100", "page": "2"})
-        assert box.log[-1].duration_ms < 100
     finally:
         box.stop()
 
@@ -620,9 +617,8 @@ def test_determinism(company: Company) -> None:
     assert one.update_users(2) == two.update_users(2)
 
 
-def test_large_org_builds_in_seconds() -> None:
+def test_large_org_builds() -> None:
+    """The bench's large org builds (its build time is a bench figure, never asserted here)."""
     company = Company(seed=1, size="large", now=NOW)
-    started = time.perf_counter()
     org = GitHubOrg(company, make_refs(company, 3000))
-    assert time.perf_counter() - started < 5
     assert len(org.world.pulls) == 10_000 and len(org.repo_names) == 5
