@@ -68,7 +68,8 @@ def add_contract_marts(db: Path) -> None:
             "0.5 as merge_hours from github.fct_pull_requests"
         )
         con.execute(
-            "create table linear.fct_issues as select 'i' || i as issue_id, 't' || (i % 2) as team_id, "
+            "create table linear.fct_issues as select 'i' || i as issue_id, "
+            "'t' || (i % 2) as team_id, "
             "case when i % 2 = 0 then 'ENG' else 'OPS' end as team_key, "
             "timestamptz '2026-11-04 09:00:00+00' + interval (i) day as completed_at, "
             "10.0 * i as cycle_time_hours from range(10) t(i)"
@@ -103,7 +104,8 @@ def add_contract_marts(db: Path) -> None:
         )
         con.execute(
             "create table github.metrics_weekly_repository as select 'acme/api' as "
-            "repo_full_name, cast(date '2026-11-02' + interval (7 * i) day as date) as week_start, 3 as prs_merged, "
+            "repo_full_name, cast(date '2026-11-02' + interval (7 * i) day as date) as week_start, "
+            "3 as prs_merged, "
             "20.0 + i as lead_time_for_changes_p50_hours, 7 as deployments from range(2) t(i)"
         )
 
