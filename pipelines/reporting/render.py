@@ -45,11 +45,11 @@ def has_values(row: Row) -> bool:
     return any(isinstance(v, int | float) and not isinstance(v, bool) for v in row.values())
 
 
-def chart_panel(chart: Chart, rows: list[Row] | None, sql: str) -> str:
+def chart_panel(chart: Chart, rows: list[Row] | None, sql: str, weeks: list[str]) -> str:
     """The chart's section: question, SVG or a "no data yet" panel, and its SQL (collapsed)."""
     drawn = [row for row in rows or [] if has_values(row)]
     if drawn:
-        body, state = views.svg(chart.view(drawn)), "drawn"
+        body, state = views.svg(views.with_weeks(chart.view(drawn), weeks)), "drawn"
     else:
         why = "is not in the warehouse yet" if rows is None else "has no rows for this period"
         body = (
@@ -112,11 +112,13 @@ def build_html(marts: Marts, weeks: int = 12) -> str:
     """The report's HTML for the marts in `marts`."""
     end = period_end(marts)
     window = window_of(end, weeks)
+    start = end - timedelta(weeks=weeks)
+    mondays = [(start + timedelta(weeks=n)).date().isoformat() for n in range(weeks)]
     sections: dict[str, list[str]] = {}
     for chart in CHARTS:
         sql = chart.sql(marts.dialect, window)
-        sections.setdefault(chart.section, []).append(chart_panel(chart, marts.rows(sql), sql))
-    start = end - timedelta(weeks=weeks)
+        panel = chart_panel(chart, marts.rows(sql), sql, mondays)
+        sections.setdefault(chart.section, []).append(panel)
     body = [
         '<div class="tiles">' + "".join(map(tile_html, headline_tiles(marts, window))) + "</div>",
         dora_section(dora_tiles(marts, window, days=weeks * 7)),

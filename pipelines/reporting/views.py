@@ -134,3 +134,11 @@ def heatmap(rows: Rows, x: str, y: str, value: str) -> Spec:
 def svg(spec: Spec) -> str:
     """The view drawn as static SVG."""
     return vl_convert.vegalite_to_svg(spec)
+
+
+def with_weeks(spec: Spec, weeks: list[str]) -> Spec:
+    """The view with every week of the period on its week axis, weeks without rows included."""
+    x = spec.get("encoding", {}).get("x", {})
+    if x.get("title") == "week starting":
+        x["scale"] = {"domain": weeks}
+    return spec
