@@ -33,7 +33,12 @@ class Dialect:
     def week(self, expression: str) -> str:
         """The date of the Monday starting the (UTC) week of timestamp `expression`."""
         if self.name == "bigquery":
-            return f"date(timestamp_trunc({expression}, isoweek))"
+            # Monday = dayofweek 2 (Sunday is 1). Spelled out rather than `isoweek`, which the
+            # local emulator cannot run; real BigQuery gives the same date either way.
+            return (
+                f"date_sub(date({expression}), "
+                f"interval mod(extract(dayofweek from {expression}) + 5, 7) day)"
+            )
         return f"cast(date_trunc('week', {expression}) as date)"
 
     def hours_between(self, start: str, end: str) -> str:
