@@ -93,22 +93,34 @@ def bigquery_marts() -> BigQueryMarts:
     from pipelines.bigquery import resolve_target
 
     target = resolve_target()
-    if target.service_account is not None:
-        credentials = service_account.Credentials.from_service_account_info(
-            target.service_account,
-            scopes=["https://www.googleapis.com/auth/bigquery"],
-        )
-    else:
-        import dlt
-        from dlt.common.configuration.specs import GcpServiceAccountCredentials
-
-        spec = (
-            dlt.secrets.get("destination.bigquery.credentials", GcpServiceAccountCredentials)
-            or GcpServiceAccountCredentials()
-        )
-        spec.resolve()
-        credentials = spec.to_native_credentials()
+    info = target.service_account or _dlt_service_account()
+    credentials = service_account.Credentials.from_service_account_info(
+        info, scopes=["https://www.googleapis.com/auth/bigquery"]
+    )
     client = bigquery.Client(
         project=target.project_id, credentials=credentials, location=target.location
     )
     return BigQueryMarts(client, target.project_id)
+
+
+def _dlt_service_account() -> dict[str, Any]:
+    """The service account in dlt's `destination.bigquery.credentials` (a JSON string, a table,
+    or its `project_id` / `private_key` / `client_email` keys)."""
+    import json
+
+    import dlt
+
+    native = dlt.secrets.get("destination.bigquery.credentials")
+    if isinstance(native, str):
+        info = json.loads(native)
+    elif isinstance(native, dict):
+        info = dict(native)
+    else:
+        info = {
+            key: dlt.secrets.get(f"destination.bigquery.credentials.{key}")
+            for key in ("project_id", "private_key", "client_email", "token_uri")
+        }
+    info.setdefault("type", "service_account")
+    if not info.get("token_uri"):
+        info["token_uri"] = "https://oauth2.googleapis.com/token"
+    return info
