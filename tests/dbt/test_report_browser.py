@@ -39,6 +39,8 @@ INSPECT = """JSON.stringify({
   })),
   tiles: Object.fromEntries([...document.querySelectorAll('[data-tile]')].map(
     t => [t.dataset.tile, t.querySelector('.value').textContent])),
+  freshness: Object.fromEntries([...document.querySelectorAll('[data-source]')].map(
+    r => [r.dataset.source, [...r.querySelectorAll('td')].map(c => c.textContent)])),
 })"""
 
 
@@ -112,3 +114,10 @@ def test_report_opens_offline_and_draws_every_chart(dbt_run: DbtRun, tmp_path: P
     assert prs > 0 and issues > 0
     assert found["tiles"]["prs_merged"] == f"{prs:,}"
     assert found["tiles"]["issues_completed"] == f"{issues:,}"
+    # Freshness: each source's last completed load as dlt recorded it; no backfill pending.
+    for source in ("linear", "github"):
+        loaded, loads = dbt_run.query(
+            f"select max(inserted_at), count(*) from {source}._dlt_loads where status = 0"
+        )[0]
+        row = found["freshness"][source]
+        assert row == [source, f"{loaded.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}", str(loads), "no"]
