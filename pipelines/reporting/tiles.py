@@ -143,7 +143,13 @@ def dora_sql(d: Dialect, w: Window) -> dict[str, str]:
             "select 100.0 * sum(case when is_failure then 1 else 0 end) / count(*) as percent\n"
             f"from {deployments}\nwhere {period}"
         ),
+        # From the failure (`hours_to_restore`: failed_at -> restored_at) where the mart has
+        # it, else from the failed deployment itself (the contract's `restored_at` only).
         "time_to_restore": (
+            f"select {d.percentile('hours_to_restore', 0.5)} as p50_hours\n"
+            f"from {deployments}\nwhere {period} and is_failure"
+        ),
+        "time_to_restore_from_deploy": (
             f"select {d.percentile(restore, 0.5)} as p50_hours\n"
             f"from {deployments}\nwhere {period} and is_failure and restored_at is not null"
         ),
@@ -160,7 +166,10 @@ def dora_tiles(marts: Marts, window: Window, days: int) -> list[Tile] | None:
     per_day = deployments / days
     lead = _one(marts, sql["lead_time"])
     failures = _one(marts, sql["change_failure_rate"])
-    restore = _one(marts, sql["time_to_restore"])
+    restore_sql = sql["time_to_restore"]
+    if marts.rows(restore_sql) is None:  # no hours_to_restore column
+        restore_sql = sql["time_to_restore_from_deploy"]
+    restore = _one(marts, restore_sql)
     return [
         Tile(
             "deployment_frequency",
@@ -191,7 +200,7 @@ def dora_tiles(marts: Marts, window: Window, days: int) -> list[Tile] | None:
             "time to restore (median)",
             _rounded(restore),
             "h",
-            sql["time_to_restore"],
+            restore_sql,
             _band(time_to_restore_band, restore),
         ),
     ]

@@ -127,3 +127,15 @@ def test_every_chart_draws_from_the_contracts_marts(tmp_path: Path) -> None:
     assert tiles["lead_time"] == "20.5"
     assert tiles["issues_completed"] == "10"
     assert 'band band-high">high' in html  # 3.5 a week: between daily and weekly
+
+
+def test_time_to_restore_counts_from_the_failure_where_the_mart_has_it(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    make_marts(db)
+    add_contract_marts(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("alter table github.fct_deployments add column hours_to_restore double")
+        con.execute("update github.fct_deployments set hours_to_restore = 0.5 where is_failure")
+    html = render_report(db, tmp_path / "r.html", weeks=4).read_text()
+    assert 'data-tile="time_to_restore" data-value="0.5"' in html
+    assert "quantile_cont(hours_to_restore, 0.5)" in html
