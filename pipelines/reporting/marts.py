@@ -12,10 +12,14 @@ from typing import Any, Protocol
 
 import duckdb
 
+from pipelines.errors import RunFailed
 from pipelines.reporting.dialect import Dialect
 
 Row = dict[str, Any]
 
+#: How long transient BigQuery errors (or an unreachable endpoint) are retried, and how long
+#: one report query may take: the report fails with a clear error rather than hanging.
+RETRY_SECONDS, QUERY_SECONDS = 30.0, 300.0
 #: BigQuery's words for "this table or column does not exist" (a 404, or a 400 naming it).
 BIGQUERY_MISSING = ("Not found", "not found", "Unrecognized name", "does not exist", "No such")
 
@@ -71,13 +75,24 @@ class BigQueryMarts:
 
     def rows(self, sql: str) -> list[Row] | None:
         from google.api_core import exceptions
+        from google.auth.exceptions import GoogleAuthError
+        from google.cloud.bigquery.retry import DEFAULT_JOB_RETRY, DEFAULT_RETRY
 
         try:
-            result = self.client.query(sql).result()
+            retry = DEFAULT_RETRY.with_deadline(RETRY_SECONDS)
+            job_retry = DEFAULT_JOB_RETRY.with_deadline(RETRY_SECONDS)
+            job = self.client.query(sql, retry=retry, job_retry=job_retry)
+            result = job.result(retry=retry, timeout=QUERY_SECONDS)
         except (exceptions.NotFound, exceptions.BadRequest) as exc:
             if any(word in str(exc) for word in BIGQUERY_MISSING):
                 return None
-            raise
+            raise RunFailed(f"BigQuery rejected a report query: {exc}") from None
+        except GoogleAuthError as exc:
+            raise RunFailed(
+                f"BigQuery refused the credentials (GCP_SA_KEY / GCP_PROJECT_ID): {exc}"
+            ) from None
+        except (exceptions.GoogleAPIError, ConnectionError, TimeoutError) as exc:
+            raise RunFailed(f"BigQuery failed: {exc}") from None
         return [{key: plain(value) for key, value in row.items()} for row in result]
 
     def close(self) -> None:
