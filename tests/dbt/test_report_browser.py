@@ -102,7 +102,8 @@ def test_report_opens_offline_and_draws_every_chart(dbt_run: DbtRun, tmp_path: P
             if shown["state"] == "drawn":
                 assert shown["marks"] > 0 and shown["width"] > 100, chart.key
             else:  # only where the mart (or a column) does not exist yet
-                assert marts.rows(chart.sql(marts.dialect, window)) is None, chart.key
+                rows = marts.rows(chart.sql(marts.dialect, window))
+                assert rows is None, f"{chart.key}: no data drawn though its mart answers {rows}"
     finally:
         marts.close()
     # Today's marts give these charts at least; the others join as their marts arrive.
