@@ -42,6 +42,19 @@ test-fast: install ## The fast tier: pure-logic unit tests (tests/unit), no sand
 test-crash: install ## The full crash-safety sweep (SIGKILL at random points, many seeds)
 	$(PY) -m pytest -m slow tests/test_crash_safety.py
 
+.PHONY: browser
+browser: ## Install Debian's chromium for the report's browser test (without it the test skips)
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "chromium: $$(command -v chromium)"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "no chromium and no apt-get here: the report's browser test will be skipped"; \
+	else \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo -n"; \
+		{ $$sudo apt-get update -qq && \
+		  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium >/dev/null; } || \
+		echo "chromium could not be installed: the report's browser test will be skipped"; \
+	fi
+
 bq-emulator: ## Prepare the local BigQuery emulator's own venv (.bqemulator-venv/; PyPI only)
 	PYTHON=$(PYTHON) bash tools/bqemulator/setup.sh
 

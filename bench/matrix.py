@@ -16,6 +16,7 @@ from bench.footprint import sync_window_kib
 from bench.github import run_github
 from bench.linear import run_linear
 from bench.lower_bound import export_tables, run_direct, run_gap
+from bench.report_html import run_report
 from bench.workspace import Workspace
 from sandbox import SIZES, Sandbox
 
@@ -97,11 +98,16 @@ def run_size(
                 if not entry["github"][k]["ok"]
             ]
             if dbt and measure_extras:
-                entry["dbt"] = run_dbt(
-                    Workspace(root / "dbt", box, shared_duckdb=warehouse), say, name
-                )
+                dbt_workspace = Workspace(root / "dbt", box, shared_duckdb=warehouse)
+                entry["dbt"] = run_dbt(dbt_workspace, say, name)
                 if not entry["dbt"]["ok"]:
                     failures.append(f"{name} dbt build")
+                else:
+                    out["report"] = run_report(
+                        warehouse, dbt_workspace.env, root / "report.html", say, name
+                    )
+                    if not out["report"]["ok"]:
+                        failures.append(f"{name} report")
             truth_issues = box.linear.workspace.truth("issues") if lower_bound else []
             if measure_extras:
                 data = box.linear.workspace

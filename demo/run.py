@@ -134,6 +134,7 @@ class Demo:
                     figures = self._run_steps(Path(tmp))
                 self._stop_sandbox()  # the summary reads the warehouse only
                 self._summarize(figures)
+                self._report()
             except BaseException as exc:
                 outcome = exc
             finally:
@@ -371,6 +372,12 @@ class Demo:
                 say(line)
         say()
         self._history()
+
+    def _report(self) -> None:
+        from demo.report import write_report  # the charting library loads only here
+
+        say()
+        say(f"Report: {write_report(self.warehouse)} (open it in a browser)")
 
     def _history(self) -> None:
         assert self.state is not None

@@ -71,3 +71,17 @@ def test_daily_sync_shape() -> None:
         assert setup_uv["with"]["enable-cache"] is True
         runs = " ".join(s.get("run", "") for s in steps)
         assert "--destination bigquery" in runs or ".ci/sync" in runs, name
+
+
+def test_daily_sync_can_publish_the_report() -> None:
+    """Opt-in (an input or a variable), after the dbt build, from BigQuery, as an artifact."""
+    flow = load(REPO_ROOT / ".github" / "workflows" / "daily-sync.yml")
+    assert flow["on"]["workflow_dispatch"]["inputs"]["publish_report"]["default"] is False
+    job = flow["jobs"]["report"]
+    assert job["needs"] == ["dbt"]
+    assert "inputs.publish_report" in job["if"] and "vars.PUBLISH_REPORT" in job["if"]
+    runs = [s["run"] for s in job["steps"] if "run" in s]
+    assert any("pipelines/report.py --destination bigquery --out report.html" in r for r in runs)
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-"))
+    assert upload["with"]["path"] == "report.html"
+    assert upload["with"]["if-no-files-found"] == "error"
