@@ -214,6 +214,12 @@ class ResumePosition:
         """Whether a stopped pass left a position (of any plan)."""
         return bool(self.state.get(self.key))
 
+    @property
+    def saved_plan(self) -> dict[str, Any] | None:
+        """The plan of the pending position (None: nothing pending)."""
+        saved = self.state.get(self.key)
+        return dict(saved.get("plan") or {}) if saved else None
+
     def load(self, plan: dict[str, Any]) -> dict[str, Any] | None:
         """The saved position if it was saved for `plan`; else None (dropping a foreign one)."""
         saved = self.state.get(self.key)
@@ -225,11 +231,20 @@ class ResumePosition:
             return None
         return dict(saved.get("position") or {})
 
-    def save(self, plan: dict[str, Any], position: dict[str, Any]) -> None:
-        """Keep `position` for `plan` (committed with this extract's load package)."""
+    def save(
+        self, plan: dict[str, Any], position: dict[str, Any], *, full_refresh: bool = False
+    ) -> None:
+        """Keep `position` for `plan` (committed with this extract's load package).
+        `full_refresh` marks a pass a `--full-refresh` started (kept until the pass ends), so
+        rerunning that command resumes it instead of dropping the data again."""
+        saved = self.state.get(self.key) or {}
+        started_by_refresh = full_refresh or (
+            saved.get("plan") == plan and bool(saved.get("full_refresh"))
+        )
         self.state[self.key] = {
             "plan": plan,
             "position": position,
+            "full_refresh": started_by_refresh,
             "saved_at": datetime.now(UTC).isoformat(),
         }
 
@@ -243,6 +258,12 @@ def pending_resumes(source_state: MutableMapping[str, Any]) -> list[str]:
     return sorted(name for name, state in resources.items() if state.get(STATE_KEY))
 
 
+def full_refresh_in_progress(source_state: MutableMapping[str, Any]) -> bool:
+    """Whether a pending position belongs to a pass that a `--full-refresh` started."""
+    resources = source_state.get("resources") or {}
+    return any((state.get(STATE_KEY) or {}).get("full_refresh") for state in resources.values())
+
+
 __all__ = [
     "Progress",
     "ResumePosition",
@@ -250,6 +271,7 @@ __all__ = [
     "RunStopped",
     "StopReason",
     "current",
+    "full_refresh_in_progress",
     "pending_resumes",
     "start_run",
     "stoppable",
