@@ -68,3 +68,24 @@ def test_a_first_load_over_five_windows_equals_one_unlimited_run(
         assert resumed[entity].get("cursor") == state.get("cursor"), entity
         assert resumed[entity]["seen"] == state["seen"], entity
         assert "resume" not in resumed[entity], entity
+
+
+def test_another_since_drops_the_stopped_read_plainly_and_still_converges(
+    sandbox: Sandbox, workspace_factory: Callable[[Sandbox | None], Workspace]
+) -> None:
+    sandbox.linear.requests_window.limit = 30
+    ws = make_workspace(workspace_factory, sandbox)
+    first = ws.run("linear", "--no-dbt", "--since", "2000-01-01")
+    assert first.returncode == 3, first.output
+    sandbox.advance_clock(3600)
+    other = ws.run("linear", "--no-dbt", "--since", "2001-01-01")
+    assert other.returncode in (0, 3), other.output
+    assert "does not match this run's --since" in other.stderr, other.stderr
+    for _ in range(5):
+        if other.returncode == 0:
+            break
+        sandbox.advance_clock(3600)
+        other = ws.run("linear", "--no-dbt")  # a plain run resumes the pending backfill
+        assert other.returncode in (0, 3), other.output
+    assert other.returncode == 0
+    assert_linear_matches_truth(ws, sandbox)

@@ -67,5 +67,7 @@ def github_source(
     resources = [org_members_resource(session, base_url, org, max_concurrency)]
     for repo in repos:
         resources += repo_resources(client, repo, since=start, backfill_until=backfill_until)
-        resources += comment_resources(client, repo, since=start, backfill_until=backfill_until)
+        resources += comment_resources(
+            client, repo, since=start, backfill_until=backfill_until, repos=repos
+        )
     return resources

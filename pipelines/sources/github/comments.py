@@ -8,7 +8,7 @@ cursor leaves that cursor alone, so it keeps its own resume position in the reso
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
 from pipelines.sources.github import shapes
+from pipelines.sources.github.plan import drop_removed_repos
 from pipelines.sources.github.repos import (
     ISSUE_COMMENT_COLUMNS,
     REVIEW_COMMENT_COLUMNS,
@@ -35,10 +36,17 @@ def resource_slug(repo: str) -> str:
 
 
 def comment_resources(
-    client: RESTClient, repo: str, *, since: datetime, backfill_until: datetime | None
+    client: RESTClient,
+    repo: str,
+    *,
+    since: datetime,
+    backfill_until: datetime | None,
+    repos: Iterable[str] = (),
 ) -> list[DltResource]:
-    """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo`."""
+    """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo` (`repos`: every configured
+    repository, so positions left by removed ones are dropped)."""
     slug = resource_slug(repo)
+    configured = [resource_slug(r) for r in repos] or [slug]
     review = _tag(
         shapes.REVIEW_COMMENT,
         shapes.IGNORED["review_comment"],
@@ -64,6 +72,7 @@ def comment_resources(
             shape=review,
             since=since,
             backfill_until=backfill_until,
+            configured=configured,
         ),
         _comments(
             client,
@@ -78,6 +87,7 @@ def comment_resources(
             shape=issue,
             since=since,
             backfill_until=backfill_until,
+            configured=configured,
         ),
     ]
 
@@ -95,6 +105,7 @@ def _comments(
     shape: Callable[[dict[str, Any]], dict[str, Any]],
     since: datetime,
     backfill_until: datetime | None,
+    configured: list[str],
 ) -> DltResource:
     cursor = _incremental(since, backfill_until)
 
@@ -105,6 +116,7 @@ def _comments(
         updated: Any = cursor,
     ) -> Iterator[list[dict[str, Any]]]:
         budget = current()
+        drop_removed_repos(dlt.current.source_state(), configured)
         bounded = updated.end_value is not None  # a backfill: dlt keeps no cursor for it
         resume = ResumePosition(dlt.current.resource_state())
         plan = {"since": str(updated.initial_value), "until": str(updated.end_value)}
