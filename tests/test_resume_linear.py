@@ -89,3 +89,26 @@ def test_another_since_drops_the_stopped_read_plainly_and_still_converges(
         assert other.returncode in (0, 3), other.output
     assert other.returncode == 0
     assert_linear_matches_truth(ws, sandbox)
+
+
+def test_a_stopped_full_refresh_is_resumed_not_restarted(
+    sandbox: Sandbox, workspace_factory: Callable[[Sandbox | None], Workspace]
+) -> None:
+    window = sandbox.linear.requests_window
+    ws = make_workspace(workspace_factory, sandbox)
+    assert ws.run("linear", "--no-dbt").returncode == 0
+    window.reset()
+    window.limit = 30
+    statuses, loads = [], []
+    for _ in range(6):
+        result = ws.run("linear", "--no-dbt", "--full-refresh")
+        statuses.append(result.returncode)
+        assert result.returncode in (0, 3), result.output
+        loads.append(ws.query("select count(*) from linear.raw_issues")[0][0])
+        if result.returncode == 0:
+            break
+        sandbox.advance_clock(3600)
+    assert statuses[0] == 3 and statuses[-1] == 0, statuses
+    assert "resuming the --full-refresh" in result.stderr
+    assert loads == sorted(loads), f"a resumed refresh dropped data again: {loads}"
+    assert_linear_matches_truth(ws, sandbox)
