@@ -11,6 +11,7 @@ from typing import Any
 from bench.gap import DESCRIPTIONS
 from bench.minimum import GITHUB_FULL_FORMULA, GITHUB_INCREMENTAL_FORMULA, LINEAR_FORMULA
 from bench.report_html import report_section
+from bench.windows import section as windows_section
 
 MiB = 1024
 
@@ -290,6 +291,7 @@ def render(results: dict[str, Any]) -> str:
         lines += _warmup(results["warmup"], results["settings"])
     lines += _linear(results)
     lines += _github(results)
+    lines += windows_section(results)
     lines += _dbt(results)
     lines += report_section(sizes_of(results))
     lines += _lower_bound(results)

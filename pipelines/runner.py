@@ -23,7 +23,14 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from pipelines import bigquery, transformations
 from pipelines.errors import RunFailed
 from pipelines.packages import archive_completed_packages
+from pipelines.partial_run import (
+    PartialRun,
+    partial_of,
+    resolve_max_duration,
+    resuming_full_refresh,
+)
 from pipelines.paths import DEFAULT_DUCKDB_FILE
+from pipelines.sources import run_budget
 from pipelines.sources.http import ApiStats, SourceError, reset_stats
 
 LOADER_FILE_FORMAT = "parquet"  # dlt's default insert_values is ~4x slower and far hungrier
@@ -53,6 +60,7 @@ class RunOptions:
     no_dbt: bool = False
     dbt_only: bool = False
     log_level: LogLevel = LogLevel.info
+    max_duration: float | None = None  # minutes of extract before stopping (resumed later)
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,8 @@ class RunSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     api: ApiStats | None = None
     dbt: transformations.DbtSummary | None = None
+    partial: PartialRun | None = None  # set when the run stopped early (exit status 3)
+    backfill_in_progress: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (written to $PIPELINES_SUMMARY_FILE when set)."""
@@ -92,6 +102,8 @@ class RunSummary:
             "rows": self.rows,
             "pending_finished": self.pending_finished,
             "stage_seconds": self.stage_seconds,
+            "partial": None if self.partial is None else self.partial.to_dict(),
+            "backfill_in_progress": self.backfill_in_progress,
             "dbt": None
             if self.dbt is None
             else {"selection": self.dbt.selection, "counts": self.dbt.counts},
@@ -150,6 +162,8 @@ class RunSummary:
             lines.append(f"  time: {stages}")
         if self.dbt is not None:
             lines.append(self.dbt.render())
+        if self.partial is not None:
+            lines.append(self.partial.render())
         return "\n".join(lines)
 
 
@@ -198,6 +212,7 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
         raise RunFailed("--no-dbt and --dbt-only contradict each other: choose one.")
     summary = RunSummary(spec.title, options.destination.value, spec.name)
     stats = reset_stats(spec.name)
+    budget = run_budget.start_run(resolve_max_duration(spec.name, options.max_duration))
     source = None if options.dbt_only else spec.make_source(options)  # checks credentials
     pipeline = make_pipeline(spec, options)
     if source is not None:
@@ -209,11 +224,19 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
         if not options.full_refresh:
             _check_same_api(pipeline, spec)
         _finish_pending(pipeline, summary)
-        _sync(pipeline, source, options, summary)
+        refresh = options.full_refresh and not resuming_full_refresh(_source_state(pipeline, spec))
+        _sync(pipeline, source, refresh, summary)
         summary.api = stats
+        summary.backfill_in_progress, summary.partial = partial_of(
+            _source_state(pipeline, spec), budget, sum(summary.rows.values())
+        )
     if not options.no_dbt:
         summary.dbt = build_models(pipeline, spec, options)
     return summary
+
+
+def _source_state(pipeline: dlt.Pipeline, spec: SourceSpec) -> dict[str, Any]:
+    return pipeline.state.get("sources", {}).get(spec.name, {})
 
 
 def _check_same_api(pipeline: dlt.Pipeline, spec: SourceSpec) -> None:
@@ -273,14 +296,12 @@ def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
     _raise_on_failed_jobs(info)
 
 
-def _sync(
-    pipeline: dlt.Pipeline, source: DltSource, options: RunOptions, summary: RunSummary
-) -> None:
+def _sync(pipeline: dlt.Pipeline, source: DltSource, refresh: bool, summary: RunSummary) -> None:
     started = time.monotonic()
     with _Step("extract"):
         pipeline.extract(
             source,
-            refresh="drop_sources" if options.full_refresh else None,
+            refresh="drop_sources" if refresh else None,
             loader_file_format=LOADER_FILE_FORMAT,
         )
     summary.stage_seconds["extract"] = time.monotonic() - started
@@ -326,6 +347,11 @@ class _Step:
         where = f"{self.name} step failed"
         if isinstance(cause, SourceError):
             message = f"{where}: {cause}"
+        elif isinstance(cause, run_budget.RunStopped):
+            message = (
+                f"{where}: {cause} (in a part of the source that cannot stop between units "
+                "yet: GitHub pull requests and reviews)."
+            )
         elif "Could not set lock on file" in str(cause):
             holder = str(cause).split("Conflicting lock is held in", 1)[-1].split(".", 1)[0]
             message = (

@@ -11,6 +11,7 @@ import pendulum
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
+from pipelines.sources.github.comments import comment_resources
 from pipelines.sources.github.members import org_members_resource
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
 from pipelines.sources.github.repos import repo_resources
@@ -66,4 +67,7 @@ def github_source(
     resources = [org_members_resource(session, base_url, org, max_concurrency)]
     for repo in repos:
         resources += repo_resources(client, repo, since=start, backfill_until=backfill_until)
+        resources += comment_resources(
+            client, repo, since=start, backfill_until=backfill_until, repos=repos
+        )
     return resources

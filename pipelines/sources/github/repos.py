@@ -1,7 +1,7 @@
 """The per-repository resources, declared for dlt's `rest_api` source: pull requests (newest
-changes first, stopping at the first page past the cursor), reviews of just those pull requests
-(fetched concurrently), and review and conversation comments through the repo-level endpoints
-with `since`. Every row is tagged with its repository."""
+changes first, stopping at the first page past the cursor) and reviews of just those pull
+requests (fetched concurrently). Review and conversation comments are read by `comments.py`.
+Every row is tagged with its repository."""
 
 from __future__ import annotations
 
@@ -219,56 +219,6 @@ def repo_resources(
                         pull_number=lambda r: r[parent_number],
                     )
                 }
-            ],
-        },
-        {
-            "name": f"pr_comments__{slug}",
-            "table_name": "raw_pr_comments",
-            "columns": REVIEW_COMMENT_COLUMNS,
-            "endpoint": {
-                "path": f"repos/{repo}/pulls/comments",
-                "response_actions": [raise_for_github(repo, "review comments")],
-                "params": {
-                    "sort": "updated",
-                    "direction": "asc",
-                    "since": _incremental(since, backfill_until),
-                },
-            },
-            "processing_steps": [
-                {
-                    "map": _tag(
-                        shapes.REVIEW_COMMENT,
-                        shapes.IGNORED["review_comment"],
-                        repo,
-                        pull_number=_number_from("pull_request_url"),
-                    )
-                }
-            ],
-        },
-        {
-            "name": f"pr_issue_comments__{slug}",
-            "table_name": "raw_pr_issue_comments",
-            "columns": ISSUE_COMMENT_COLUMNS,
-            "endpoint": {
-                "path": f"repos/{repo}/issues/comments",
-                "response_actions": [raise_for_github(repo, "conversation comments")],
-                "params": {
-                    "sort": "updated",
-                    "direction": "asc",
-                    "since": _incremental(since, backfill_until),
-                },
-            },
-            "processing_steps": [
-                # The endpoint returns comments on issues too; keep the pull requests' ones.
-                {"filter": lambda row: "/pull/" in (row.get("html_url") or "")},
-                {
-                    "map": _tag(
-                        shapes.ISSUE_COMMENT,
-                        shapes.IGNORED["issue_comment"],
-                        repo,
-                        pull_number=_number_from("issue_url"),
-                    )
-                },
             ],
         },
     ]

@@ -101,6 +101,15 @@ class LinearRateLimits(RateLimitRules):
         if complexity:
             stats.add("complexity_points", float(complexity))
 
+    def proactive_wait(self, stats: ApiStats) -> float:
+        """Wait for the reset instead of sending a request a spent budget would refuse."""
+        waits = [
+            budget.reset_at.timestamp() - time.time()
+            for budget in stats.budgets.values()
+            if budget.remaining == 0 and budget.reset_at is not None
+        ]
+        return max(max(waits) + 0.05, 0.0) if waits else 0.0
+
 
 class LinearClient:
     """Runs Relay-paginated GraphQL queries against Linear and yields pages of nodes."""
@@ -121,6 +130,13 @@ class LinearClient:
         self, root_field: str, query: str, variables: dict[str, Any]
     ) -> Iterator[list[dict[str, Any]]]:
         """Every page of `root_field`'s nodes for `query`, following `pageInfo`."""
+        for nodes, _ in self.cursor_pages(root_field, query, variables):
+            yield nodes
+
+    def cursor_pages(
+        self, root_field: str, query: str, variables: dict[str, Any]
+    ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
+        """Every page of nodes with its `endCursor` (a run resumes `after` it)."""
         paginator = JSONResponseCursorPaginator(
             cursor_path=f"data.{root_field}.pageInfo.endCursor",
             cursor_body_path="variables.after",
@@ -134,7 +150,8 @@ class LinearClient:
             data_selector=f"data.{root_field}.nodes",
             hooks={"response": [self._check(root_field)]},
         ):
-            yield list(page)
+            info = (page.response.json().get("data") or {}).get(root_field) or {}
+            yield list(page), (info.get("pageInfo") or {}).get("endCursor")
 
     def _check(self, root_field: str) -> Any:
         rules, url, stats = self.rules, self.api_url, self.stats
