@@ -12,14 +12,17 @@ a new column, a variant column `<name>__v_<type>` for a value of another type, a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
+from tests.conftest import Workspace, base_env
 from tests.github_truth import assert_github_matches_truth
 from tests.linear_truth import assert_linear_matches_truth
 
@@ -309,11 +312,55 @@ def assert_faults_retried(log: list[Any], kind: str) -> None:
         assert any(r.status == 200 for r in same), f"{request.path} was not retried"
 
 
+#: Every sandbox of this module serves the same company at the same instant, so one first
+#: sync per source (a template warehouse and dlt state) stands for each case's first sync.
+ANCHOR = datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def sandbox(sandbox_factory: Callable[..., Sandbox]) -> Sandbox:
+    return sandbox_factory(now=ANCHOR)
+
+
+@pytest.fixture(scope="module")
+def first_synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Path]]:
+    """The workspace of a first sync of `source` against this module's company, made once."""
+    made: dict[str, Path] = {}
+    boxes: list[Sandbox] = []
+
+    def template(source: str) -> Path:
+        if source not in made:
+            root = tmp_path_factory.mktemp(f"first-{source}")
+            box = Sandbox(now=ANCHOR).start()
+            boxes.append(box)
+            ws = Workspace(root, {**base_env(root), **box.env()})
+            result = ws.run(source, "--no-dbt")
+            assert result.returncode == 0, result.output
+            box.stop()
+            made[source] = root
+        return made[source]
+
+    yield template
+    for box in boxes:
+        box.stop()
+
+
+def start_from_first_sync(workspace: Workspace, template: Path) -> None:
+    """Give `workspace` the template's warehouse and dlt state (its own paths stay its own)."""
+    shutil.copy2(template / "warehouse.duckdb", workspace.duckdb_file)
+    shutil.copytree(template / "dlt", workspace.root / "dlt", dirs_exist_ok=True)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_fault(case: Case, workspace: Workspace, sandbox: Sandbox) -> None:
+def test_fault(
+    case: Case,
+    workspace: Workspace,
+    sandbox: Sandbox,
+    first_synced: Callable[[str], Path],
+) -> None:
     source = case.source
     if not case.first_sync:
-        assert workspace.run(source, "--no-dbt").returncode == 0
+        start_from_first_sync(workspace, first_synced(source))
         change(sandbox, source)
     loads = loads_so_far(workspace, source)
     fault = api(sandbox, source).inject(case.kind, **case.options)
