@@ -96,6 +96,7 @@ class Delivery:
         self._next_id = 2_400_000_001
         self._next_status = 3_100_000_001
         self._deployers = [m for m in world.members] or [world.org]
+        self._troubled: set[int] = set()  # successful deployments an incident will follow
         for repo in world.repos:
             self._generate(repo)
         self._renumber()
@@ -134,27 +135,47 @@ class Delivery:
 
     # -- generation ----------------------------------------------------------------------------
     def _generate(self, repo: Repo) -> None:
+        """Deploy about every other merge; a failed (or troubled) production deployment is
+        followed by a fix: the branch's head deployed again one to six hours later."""
         rng = self.rng
         commits = self.branch(repo)
+        position = {c.sha: i for i, c in enumerate(commits)}
+        latest = self.now - timedelta(minutes=20)
         last_at: datetime | None = None
+        shipped = -1
         for i, commit in enumerate(commits):
-            if rng.random() > 0.45 and i != len(commits) - 1:
+            if i <= shipped or (rng.random() > 0.45 and i != len(commits) - 1):
                 continue
             at = commit.committed_at + timedelta(minutes=rng.randint(10, 180))
             following = commits[i + 1].committed_at if i + 1 < len(commits) else None
             if following is not None and at >= following:
                 at = following - timedelta(seconds=1)
             tied = following is not None and following == commit.committed_at
-            if tied or at >= self.now - timedelta(minutes=20) or (last_at and at <= last_at):
+            if tied or at >= latest or (last_at and at <= last_at):
                 continue
             staged = at - timedelta(minutes=5)
             if staged > commit.committed_at and rng.random() < 0.2:
                 self._add(repo, commit.sha, "staging", staged, rng)
-            self._add(repo, commit.sha, "production", at, rng)
-            last_at = at
+            deployment = self._add(repo, commit.sha, "production", at, rng)
+            last_at, shipped = at, i
+            troubled = deployment.state == "success" and rng.random() < 0.08
+            if deployment.state != "failure" and not troubled:
+                continue
+            self._troubled.add(deployment.id)
+            fix_at = deployment.updated_at + timedelta(minutes=rng.randint(60, 360))
+            head = self.head_at(repo, fix_at)
+            if head is not None and fix_at < latest:
+                self._add(repo, head.sha, "production", fix_at, rng, state="success")
+                last_at, shipped = fix_at, position[head.sha]
 
     def _add(
-        self, repo: Repo, sha: str, environment: str, at: datetime, rng: random.Random
+        self,
+        repo: Repo,
+        sha: str,
+        environment: str,
+        at: datetime,
+        rng: random.Random,
+        state: str | None = None,
     ) -> Deployment:
         creator, at = rng.choice(self._deployers), at.replace(microsecond=0)
         deployment = Deployment(self._next_id, repo, sha, environment, creator, at)
@@ -162,7 +183,7 @@ class Delivery:
         self._status(deployment, "in_progress", at + timedelta(seconds=30))
         finished = at + timedelta(minutes=rng.randint(2, 15))
         if finished < self.now:
-            state = "failure" if rng.random() < 0.15 else "success"
+            state = state or ("failure" if rng.random() < 0.15 else "success")
             self._status(deployment, state, finished)
         self._ship(deployment)
         self.deployments.append(deployment)
@@ -196,6 +217,7 @@ class Delivery:
     def _renumber(self) -> None:
         """Ids follow creation time over the whole org, as GitHub's do."""
         self.deployments.sort(key=lambda d: (d.created_at, d.repo.id))
+        troubled = {d for d in self.deployments if d.id in self._troubled}
         for i, deployment in enumerate(self.deployments):
             deployment.id = 2_400_000_001 + i
             deployment.run_id = 9_200_000_000 + deployment.id % 1_000_000
@@ -205,17 +227,17 @@ class Delivery:
         for i, status in enumerate(statuses):
             status.id = 3_100_000_001 + i
         self._next_id = 2_400_000_001 + len(self.deployments)
+        self._troubled = {d.id for d in troubled}
         self._next_status = 3_100_000_001 + len(statuses)
 
     def _plan_incidents(self) -> None:
-        """Incidents after half the failed production deployments and a few successful ones,
-        opened before any other production deployment, resolved some hours later."""
+        """Incidents after half the failed production deployments and the troubled successful
+        ones, opened before any other production deployment, resolved some hours later."""
         production = [d for d in self.deployments if d.is_production]
         for i, deployment in enumerate(production):
             roll = self.rng.random()
             if not (
-                (deployment.state == "failure" and roll < 0.5)
-                or (deployment.state == "success" and roll < 0.06)
+                (deployment.state == "failure" and roll < 0.5) or deployment.id in self._troubled
             ):
                 continue
             opened = deployment.statuses[-1].created_at + timedelta(minutes=self.rng.randint(5, 40))
