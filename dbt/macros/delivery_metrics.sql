@@ -3,8 +3,9 @@
     and BigQuery differ.
 #}
 
-{#- The Monday (ISO week start) of a UTC timestamp, as a date. BigQuery's `week` starts on
-    Sunday: `isoweek` is the ISO one. -#}
+{#- The Monday (ISO week start) of a UTC timestamp, as a date. On BigQuery by day arithmetic
+    (1970-01-01 was a Thursday): `date_trunc(..., isoweek)` and `week(monday)` are right on
+    BigQuery itself but not on the emulator the tests compare it on. -#}
 {% macro iso_week_start(column) -%}
     {{ return(adapter.dispatch('iso_week_start', 'engineering_data')(column)) }}
 {%- endmacro %}
@@ -18,7 +19,9 @@
 {%- endmacro %}
 
 {% macro bigquery__iso_week_start(column) -%}
-    date_trunc(date({{ column }}), isoweek)
+    cast(date_from_unix_date(
+        unix_date(date({{ column }})) - mod(unix_date(date({{ column }})) + 3, 7)
+    ) as date)
 {%- endmacro %}
 
 
