@@ -11,6 +11,7 @@ another production deployment of any repository before it was opened.
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -97,6 +98,9 @@ class Delivery:
         self._next_status = 3_100_000_001
         self._deployers = [m for m in world.members] or [world.org]
         self._troubled: set[int] = set()  # successful deployments an incident will follow
+        self._last: dict[tuple[int, str], Deployment] = {}  # (repo id, environment) -> newest
+        self._runs: dict[int, int] = {}  # repo id -> deploy workflow runs so far
+        self._positions: tuple[list[Commit] | None, dict[str, int]] = (None, {})  # last branch
         for repo in world.repos:
             self._generate(repo)
         self._renumber()
@@ -116,10 +120,13 @@ class Delivery:
             commits.append(Commit(repo, pull.merge_commit_sha, pull, parent))
         return commits
 
-    def head_at(self, repo: Repo, at: datetime) -> Commit | None:
-        """The newest commit of the default branch at `at`."""
-        commits = [c for c in self.branch(repo) if c.committed_at <= at]
-        return commits[-1] if commits else None
+    def head_at(
+        self, repo: Repo, at: datetime, commits: list[Commit] | None = None
+    ) -> Commit | None:
+        """The newest commit of the default branch (`commits`, when known) at `at`."""
+        commits = self.branch(repo) if commits is None else commits
+        index = bisect_right([c.committed_at for c in commits], at)
+        return commits[index - 1] if index else None
 
     # -- queries -------------------------------------------------------------------------------
     def of_repo(self, repo: Repo) -> list[Deployment]:
@@ -140,6 +147,7 @@ class Delivery:
         rng = self.rng
         commits = self.branch(repo)
         position = {c.sha: i for i, c in enumerate(commits)}
+        times = [c.committed_at for c in commits]
         latest = self.now - timedelta(minutes=20)
         last_at: datetime | None = None
         shipped = -1
@@ -155,17 +163,18 @@ class Delivery:
                 continue
             staged = at - timedelta(minutes=5)
             if staged > commit.committed_at and rng.random() < 0.2:
-                self._add(repo, commit.sha, "staging", staged, rng)
-            deployment = self._add(repo, commit.sha, "production", at, rng)
+                self._add(repo, commit.sha, "staging", staged, rng, commits)
+            deployment = self._add(repo, commit.sha, "production", at, rng, commits)
             last_at, shipped = at, i
             troubled = deployment.state == "success" and rng.random() < 0.08
             if deployment.state != "failure" and not troubled:
                 continue
             self._troubled.add(deployment.id)
             fix_at = deployment.updated_at + timedelta(minutes=rng.randint(60, 360))
-            head = self.head_at(repo, fix_at)
+            index = bisect_right(times, fix_at)
+            head = commits[index - 1] if index else None
             if head is not None and fix_at < latest:
-                self._add(repo, head.sha, "production", fix_at, rng, state="success")
+                self._add(repo, head.sha, "production", fix_at, rng, commits, "success")
                 last_at, shipped = fix_at, position[head.sha]
 
     def _add(
@@ -175,6 +184,7 @@ class Delivery:
         environment: str,
         at: datetime,
         rng: random.Random,
+        commits: list[Commit],
         state: str | None = None,
     ) -> Deployment:
         creator, at = rng.choice(self._deployers), at.replace(microsecond=0)
@@ -185,7 +195,7 @@ class Delivery:
         if finished < self.now:
             state = state or ("failure" if rng.random() < 0.15 else "success")
             self._status(deployment, state, finished)
-        self._ship(deployment)
+        self._ship(deployment, commits)
         self.deployments.append(deployment)
         return deployment
 
@@ -197,22 +207,22 @@ class Delivery:
         )
         self._next_status += 1
 
-    def _ship(self, deployment: Deployment) -> None:
-        """The PRs this deployment ships: merged after the previous deployment's commit of
-        the same repository and environment, up to its own commit."""
-        commits = self.branch(deployment.repo)
-        position = {c.sha: i for i, c in enumerate(commits)}
-        earlier = [
-            d
-            for d in self.deployments
-            if d.repo is deployment.repo and d.environment == deployment.environment
-        ]
-        start = position[earlier[-1].sha] + 1 if earlier else 0
+    def _ship(self, deployment: Deployment, commits: list[Commit]) -> None:
+        """The PRs this deployment (the newest of its repository) ships: merged after the
+        previous deployment's commit of the same repository and environment, up to its own
+        commit of `commits` (the default branch)."""
+        if self._positions[0] is not commits:
+            self._positions = (commits, {c.sha: i for i, c in enumerate(commits)})
+        position = self._positions[1]
+        key = (deployment.repo.id, deployment.environment)
+        earlier = self._last.get(key)
+        start = position[earlier.sha] + 1 if earlier else 0
         deployment.shipped = [c.pull for c in commits[start : position[deployment.sha] + 1]]
+        self._last[key] = deployment
         if deployment.is_production:
-            runs = [d for d in self.deployments if d.repo is deployment.repo and d.is_production]
+            self._runs[deployment.repo.id] = self._runs.get(deployment.repo.id, 0) + 1
             deployment.run_id = 9_200_000_000 + deployment.id % 1_000_000
-            deployment.run_number = len(runs) + 1
+            deployment.run_number = self._runs[deployment.repo.id]
 
     def _renumber(self) -> None:
         """Ids follow creation time over the whole org, as GitHub's do."""
@@ -255,7 +265,8 @@ class Delivery:
         since its last deployment. Returns the new ids."""
         out = []
         for repo in self.world.repos:
-            head = self.head_at(repo, at)
+            commits = self.branch(repo)
+            head = self.head_at(repo, at, commits)
             done = [d for d in self.of_repo(repo) if d.is_production]
             if head is None or (done and done[-1].sha == head.sha):
                 continue
@@ -263,7 +274,7 @@ class Delivery:
             deployment = Deployment(self._next_id, repo, head.sha, "production", creator, at)
             self._next_id += 1
             self._status(deployment, "in_progress", at)
-            self._ship(deployment)
+            self._ship(deployment, commits)
             self.deployments.append(deployment)
             out.append(deployment.id)
         return out
