@@ -265,6 +265,7 @@ class Demo:
             now=self.as_of,
             linear_port=ports.get("linear", 0),
             github_port=ports.get("github", 0),
+            incidents=True,  # Linear incidents after some deployments: DORA's failures
         )
         if self.record.changes:
             self._apply_changes(box)
@@ -305,6 +306,7 @@ class Demo:
             SOURCES__GITHUB__ACCESS_TOKEN=GITHUB_TOKEN,
             DESTINATION__DUCKDB__CREDENTIALS=str(self.warehouse),
             PIPELINES_SUMMARY_FILE=str(summary_file),
+            SOURCES__GITHUB__DEPLOYMENTS="deployments",  # fct_deployments and DORA's keys
             RUNTIME__DLTHUB_TELEMETRY="false",
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         )

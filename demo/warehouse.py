@@ -1,4 +1,4 @@
-"""Reading the DuckDB warehouse for the summary: raw tables, the marts, and three questions the
+"""Reading the DuckDB warehouse for the summary: raw tables, the marts, and four questions the
 marts answer (with their SQL), plus a plain-text table formatter."""
 
 from __future__ import annotations
@@ -65,6 +65,21 @@ where pr.is_merged and i.is_completed
 group by u.name, u.github_login
 order by merged_prs desc, person
 limit 5
+""",
+    ),
+    Question(
+        "DORA for the last 4 weeks: deploys, lead time, change failure rate, time to restore",
+        """
+select
+    repo_full_name as repository,
+    week_start,
+    deployments,
+    round(lead_time_for_changes_p50_hours, 1) as lead_time_p50_hours,
+    round(change_failure_rate, 2) as change_failure_rate,
+    round(time_to_restore_p50_hours, 1) as time_to_restore_p50_hours
+from github.metrics_weekly_repository
+where week_start > (select max(week_start) from github.metrics_weekly_repository) - 28
+order by repository, week_start
 """,
     ),
 )

@@ -21,6 +21,8 @@ from pipelines.errors import MissingCredential, RunFailed  # noqa: E402
 from pipelines.runner import RunOptions, SourceSpec  # noqa: E402
 from pipelines.settings import default_since, require_secret, setting  # noqa: E402
 from pipelines.sources.github import DEFAULT_BASE_URL, github_source  # noqa: E402
+from pipelines.sources.github.deployments import parse_deployments_setting  # noqa: E402
+from pipelines.sources.http import SourceError  # noqa: E402
 
 REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
@@ -49,7 +51,13 @@ def make_github_source(options: RunOptions) -> DltSource:
         raise MissingCredential(
             "no organisation configured: set SOURCES__GITHUB__ORG (or sources.github.org)."
         )
+    deployments = setting("sources.github.deployments")
+    try:
+        parse_deployments_setting(deployments)
+    except SourceError as exc:
+        raise RunFailed(str(exc)) from None
     return github_source(
+        deployments=deployments,
         org=org,
         repos=configured_repos(),
         access_token=token,

@@ -34,6 +34,7 @@ class Sandbox:
         github_port: int = 0,
         linear_options: dict[str, Any] | None = None,
         github_options: dict[str, Any] | None = None,
+        incidents: bool = False,
     ) -> None:
         self.company = Company(seed=seed, size=size, now=now)
         self.linear = LinearServer(
@@ -52,6 +53,10 @@ class Sandbox:
             port=github_port,
             **(github_options or {}),
         )
+        if incidents:  # Linear issues labelled `incident` after some production deployments
+            from sandbox.linear.incidents import add_incidents
+
+            add_incidents(self.linear.workspace, self.github.org_data.delivery.incidents)
 
     def start(self) -> Sandbox:
         self.linear.start()

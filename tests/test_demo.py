@@ -152,7 +152,7 @@ def processes_under(root: Path) -> list[str]:
 
 def truth(anchor: datetime, changed: bool) -> Sandbox:
     """The company the demo serves (not started), with the batch of changes when `changed`."""
-    box = Sandbox(size="small", now=anchor)
+    box = Sandbox(size="small", now=anchor, incidents=True)
     if changed:
         apply_changes(box, Changes())
     return box
@@ -164,8 +164,9 @@ def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
     out = first.stdout
     for text in ("run 1: a fresh warehouse", "[3/3] dbt build", "Marts", "sandbox stopped"):
         assert text in out
-    for number in (1, 2, 3):
+    for number in (1, 2, 3, 4):
         assert f"\nQ{number}. " in out
+    assert "from github.metrics_weekly_repository" in out
     assert out.count("from linear.fct_issues") + out.count("from github.fct_pull_requests") >= 2
     assert_all_stopped(clone, sandbox_ports(out))
 
@@ -182,7 +183,7 @@ def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
         "github.raw_pr_issue_comments": len(github.truth("pr_issue_comments")),
         "github.raw_users": len(github.truth("users")),
     }
-    assert expected_raw["linear.raw_issues"] == 3000
+    assert expected_raw["linear.raw_issues"] == 3000 + len(github.delivery.incidents)
     assert expected_raw["github.raw_pull_requests"] == 400
     rows = raw_rows(out)
     for table, n in expected_raw.items():
@@ -231,7 +232,7 @@ def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
     assert sum(loaded.values()) < 200, loaded
     assert rows["linear.raw_comments"][1] == len(linear.truth("comments"))
     assert rows["github.raw_pr_reviews"][1] == len(github.truth("pr_reviews"))
-    assert clone.count("linear.fct_issues") == 3000
+    assert clone.count("linear.fct_issues") == 3000 + len(github.delivery.incidents)
     assert clone.count("github.fct_pull_requests") == 400
 
     first_run, second_run = clone.state["runs"][-2:]

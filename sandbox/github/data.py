@@ -11,6 +11,7 @@ from typing import Any
 
 from sandbox.company import Company
 from sandbox.github.clock import MutationClock
+from sandbox.github.delivery import Delivery
 from sandbox.github.generate import WorldBuilder
 from sandbox.github.models import Account, IssueComment, Pull, Repo, Review, ReviewComment
 from sandbox.github.mutations import Mutations
@@ -52,6 +53,8 @@ class GitHubOrg(Mutations):
         for issue_comment in self.world.issue_comments:
             self._index_issue_comment(issue_comment)
         self._cache: dict[tuple[Any, ...], list[Any]] = {}
+        #: Default branches, deployments, workflow runs and releases (see `delivery.py`).
+        self.delivery = Delivery(company, self.world)
 
     # -- lookups -------------------------------------------------------------------------------
     @property
@@ -254,3 +257,15 @@ class GitHubOrg(Mutations):
 
     def _changed(self) -> None:
         self._cache.clear()
+
+    # -- deployments (see `delivery.py`) -------------------------------------------------------
+    def deploy(self) -> list[int]:
+        """Deploy (in progress) each repository's default branch where it moved since the last
+        production deployment; ids of the new deployments."""
+        with self.lock:
+            return self.delivery.deploy(self.clock.tick())
+
+    def finish_deployments(self, state: str = "success") -> list[int]:
+        """Give every unfinished deployment its final status `state`."""
+        with self.lock:
+            return self.delivery.finish(self.clock.tick(), state)

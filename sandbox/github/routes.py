@@ -17,6 +17,11 @@ _PATTERNS = [
     ("pulls.get", _REPO + r"(?P<suffix>/pulls/(?P<number>\d+))"),
     ("pulls.reviews", _REPO + r"(?P<suffix>/pulls/(?P<number>\d+)/reviews)"),
     ("issues.comments", _REPO + r"(?P<suffix>/issues/comments)"),
+    ("deployments.list", _REPO + r"(?P<suffix>/deployments)"),
+    ("deployments.statuses", _REPO + r"(?P<suffix>/deployments/(?P<number>\d+)/statuses)"),
+    ("actions.workflow_runs", _REPO + r"(?P<suffix>/actions/workflows/(?P<workflow>[^/]+)/runs)"),
+    ("releases.list", _REPO + r"(?P<suffix>/releases)"),
+    ("commits.list", _REPO + r"(?P<suffix>/commits)"),
 ]
 _COMPILED = [(kind, re.compile(pattern + r"/?$")) for kind, pattern in _PATTERNS]
 
@@ -34,6 +39,7 @@ class Route:
     login: str | None = None
     number: int | None = None
     suffix: str = ""  # the path after the repository, e.g. "/pulls/12/reviews"
+    workflow: str | None = None  # a workflow's file name or id
 
 
 def parse_route(path: str) -> Route | None:
@@ -53,5 +59,6 @@ def parse_route(path: str) -> Route | None:
             login=groups.get("login"),
             number=int(groups["number"]) if "number" in groups else None,
             suffix=groups.get("suffix", ""),
+            workflow=groups.get("workflow"),
         )
     return None

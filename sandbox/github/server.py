@@ -16,6 +16,7 @@ from sandbox.core import GENERIC_FAULTS, ApiServer, Fault, RateWindow, Request, 
 from sandbox.github import graphql as github_graphql
 from sandbox.github.clock import http_date, parse_gh_time, parse_http_date
 from sandbox.github.data import GitHubOrg
+from sandbox.github.delivery_api import DeliveryEndpoints
 from sandbox.github.models import Pull, Repo
 from sandbox.github.responses import (
     RATE_DOCS,
@@ -299,6 +300,18 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
             return self._pulls(request, repo, base, link_path)
         if route.kind in ("pulls.comments", "issues.comments"):
             return self._comments(request, route.kind, repo, base, link_path)
+        if route.kind.split(".")[0] in ("deployments", "actions", "releases", "commits"):
+            return DeliveryEndpoints(data.delivery, render).answer(
+                route.kind,
+                request,
+                repo,
+                route.number,
+                route.workflow,
+                lambda rows: self._page(request, rows, lambda row: row, base, link_path),
+                lambda body: self._ok(data.dumps(body, base)),
+                base,
+                link_path,
+            )
         pull = data.pull(repo, route.number or 0)
         if pull is None:
             return not_found()

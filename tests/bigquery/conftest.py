@@ -52,6 +52,8 @@ SETUP_TIMEOUT = 480  # a clean machine: ~4 s here; generous for a slow registry
 START_TIMEOUT = 60  # ready in ~3 s here
 DUCKDB_EXTENSIONS = Path(".duckdb") / "extensions"
 SOURCES = ("linear", "github")
+#: Both builds load deployments, so the delivery marts are compared too.
+DEPLOYMENTS = {"SOURCES__GITHUB__DEPLOYMENTS": "deployments"}
 KEY_PROJECT = "key-project"  # the key's own project_id; GCP_PROJECT_ID must win over it
 
 
@@ -322,16 +324,17 @@ def bq_run(
     project = f"e2e-{uuid.uuid4().hex[:8]}"
     root = tmp_path_factory.mktemp("bq-workspace")
     twin_root = tmp_path_factory.mktemp("duckdb-twin")
-    box = Sandbox().start()
+    box = Sandbox(incidents=True).start()  # incidents: DORA's failures on both builds
     try:
         env = base_env(root) | box.env() | bigquery_env(bq_emulator, gcp_token_server, project)
+        env |= DEPLOYMENTS
         yield BigQueryRun(
             box=box,
             workspace=Workspace(root, env),
             warehouse=Warehouse(bq_emulator.client(project)),
             emulator=bq_emulator,
             tokens=gcp_token_server,
-            twin=Workspace(twin_root, base_env(twin_root) | box.env()),
+            twin=Workspace(twin_root, base_env(twin_root) | box.env() | DEPLOYMENTS),
         )
     finally:
         box.stop()

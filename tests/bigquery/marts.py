@@ -24,6 +24,9 @@ MARTS = {
     "dim_users": ("linear", "user_key"),
     "bridge_issue_pull_requests": ("linear", "issue_pull_request_key"),
     "fct_pull_requests": ("github", "pull_request_id"),
+    "fct_deployments": ("github", "deployment_id"),
+    "bridge_deployment_pull_requests": ("github", "deployment_id,pull_request_id"),
+    "metrics_weekly_repository": ("github", "repo_full_name,week_start"),
 }
 REL_TOL = 1e-9
 ABS_TOL = 1e-6  # hours: ~4 ms
@@ -64,7 +67,8 @@ def same(a: Any, b: Any) -> bool:
 
 def _mart(columns: list[str], records: list[tuple[Any, ...]], key: str) -> Mart:
     rows = [dict(zip(columns, map(normalize, record), strict=True)) for record in records]
-    keyed = {row[key]: row for row in rows}
+    # A key of several columns is named "a,b" and becomes a tuple.
+    keyed = {tuple(row[k] for k in key.split(",")) if "," in key else row[key]: row for row in rows}
     return Mart(columns, keyed, duplicate_keys=len(rows) - len(keyed))
 
 

@@ -120,6 +120,15 @@ METRICS = {
     ),
     "dim_users": ("github_login", "linear_user_id"),
     "bridge_issue_pull_requests": ("issue_id", "pull_request_id"),
+    "fct_deployments": ("deployed_at", "pull_request_count", "is_failure", "restored_at"),
+    "bridge_deployment_pull_requests": ("lead_time_hours",),
+    "metrics_weekly_repository": (
+        "prs_merged",
+        "deployments",
+        "lead_time_for_changes_p50_hours",
+        "change_failure_rate",
+        "time_to_restore_p50_hours",
+    ),
 }
 # ... and these take several values (every identity rule and link rule is exercised).
 VARIED = {"dim_users": "match_method", "bridge_issue_pull_requests": "link_method"}

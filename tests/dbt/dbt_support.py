@@ -43,6 +43,9 @@ class Truth:
     people: list[Person]
     # GitHub pull request id -> (how the generator linked it to Linear, the issue identifier)
     pull_links: dict[int, tuple[str, str | None]]
+    # The sandbox's deployments (`Delivery.truth()`) and the incidents that followed some
+    deployments: list[dict[str, Any]] = field(default_factory=list)
+    incidents: list[Any] = field(default_factory=list)
 
 
 @dataclass
@@ -123,13 +126,14 @@ def invoke_dbt(root: Path, *args: str) -> Any:
 
 def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
     """Both pipelines, as the user runs them, against a fresh tiny sandbox company."""
-    box = Sandbox(seed=SEED, size=SIZE).start()
+    box = Sandbox(seed=SEED, size=SIZE, incidents=True).start()
     try:
         # Real workspaces have `duplicate` states; a build must take them in its stride.
         box.linear.workspace.add_state_type("duplicate", "Duplicate")
         box.linear.workspace.move_issues_to_state_type("duplicate", DUPLICATES)
         env = base_env(root)
         env.update(box.env())
+        env["SOURCES__GITHUB__DEPLOYMENTS"] = "deployments"  # fct_deployments and DORA
         workspace = Workspace(root, env)
         for script in ("linear", "github"):
             result = workspace.run(script, "--no-dbt", timeout=240)
@@ -141,6 +145,8 @@ def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
             pull_links={
                 p.id: (p.link_kind, p.linear_identifier) for p in box.github.org_data.world.pulls
             },
+            deployments=box.github.org_data.delivery.truth(),
+            incidents=list(box.github.org_data.delivery.incidents),
         )
     finally:
         box.stop()

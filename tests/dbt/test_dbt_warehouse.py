@@ -44,6 +44,12 @@ UNIT_TESTS = {
     "test_issue_pull_request_link_rules",
     "test_pull_request_reports_primary_issue",
     "test_issue_linked_pull_requests",
+    # delivery: deployments and DORA
+    "test_deployment_ships_several_pull_requests",
+    "test_failed_deployment_restored_later",
+    "test_incident_linked_to_the_deployment_it_followed",
+    "test_weekly_dora_keys_and_a_week_without_deployments",
+    "test_deployment_outcome_and_window",
 }
 MARTS = {"fct_issues", "dim_users", "fct_pull_requests", "bridge_issue_pull_requests"}
 
@@ -129,7 +135,7 @@ def test_dbt_build_succeeds_without_failures_or_warnings(dbt_run: DbtRun) -> Non
     kinds = defaultdict(int)
     for node in dbt_run.build_statuses:
         kinds[node.split(".")[0]] += 1
-    assert kinds["model"] == 25 and kinds["seed"] == 1 and kinds["test"] > 150, kinds
+    assert kinds["model"] == 33 and kinds["seed"] == 1 and kinds["test"] > 150, kinds
 
 
 def test_every_unit_test_ran_and_passed(dbt_run: DbtRun) -> None:
@@ -156,7 +162,7 @@ def test_models_land_in_the_dataset_of_their_source(dbt_run: DbtRun) -> None:
         "'bridge_issue_pull_requests', 'github_identity_overrides')"
     )
     where = {name: (schema, kind) for schema, name, kind in rows}
-    assert len(where) == 26
+    assert len(where) == 31
     for name, (schema, kind) in where.items():
         if name.startswith(("stg_", "int_")):
             assert schema == name.split("_")[1] and kind == "VIEW", (name, schema, kind)

@@ -12,6 +12,8 @@ from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
 from pipelines.sources.github.comments import comment_resources
+from pipelines.sources.github.deployment_resources import deployment_resources
+from pipelines.sources.github.deployments import parse_deployments_setting
 from pipelines.sources.github.members import org_members_resource
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
 from pipelines.sources.github.repos import repo_resources
@@ -32,6 +34,7 @@ def github_source(
     max_concurrency: int = 4,
     max_rate_limit_wait: float = 900.0,
     secondary_limit_wait: float = SECONDARY_LIMIT_WAIT,
+    deployments: str | None = None,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
     `raw_pr_comments` and `raw_pr_issue_comments`.
@@ -48,7 +51,11 @@ def github_source(
         max_rate_limit_wait: Longest wait (s) for a rate-limit reset before failing the run.
         secondary_limit_wait: First wait (s) for a secondary limit without `retry-after`
             (doubled on each consecutive one).
+        deployments: Where deployments come from (`deployments`, `workflow:<file>`,
+            `releases`; None: none), into `raw_deployments` (+ `raw_deployment_statuses`) and
+            the default branch's `raw_commits`.
     """
+    deployments_setting = parse_deployments_setting(deployments)
     base_url = base_url.rstrip("/")
     http = ApiClient(
         GitHubRateLimits(secondary_limit_wait),
@@ -70,4 +77,9 @@ def github_source(
         resources += comment_resources(
             client, repo, since=start, backfill_until=backfill_until, repos=repos
         )
+        if deployments_setting is not None:
+            since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
+            resources += deployment_resources(
+                session, base_url, repo, deployments_setting, since_iso
+            )
     return resources

@@ -1,0 +1,170 @@
+"""The dlt resources of deployments (see `deployments.py` for what each kind reads): per
+repository one resource for its deployments (and their statuses) and one for its default
+branch's commits. Cursors live in dlt resource state, so a failed run moves none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+from dlt.sources.helpers.requests import Session
+
+from pipelines.sources.github.deployments import (
+    COMMIT_COLUMNS,
+    DEPLOYMENT_COLUMNS,
+    FINAL_STATES,
+    STATUS_COLUMNS,
+    DeploymentsSetting,
+    GitHubReader,
+    commit_row,
+    deployment_row,
+    release_row,
+    run_row,
+    status_row,
+)
+
+STATUS_HINTS = dlt.mark.make_hints(
+    table_name="raw_deployment_statuses",
+    primary_key="id",
+    write_disposition="merge",
+    columns=STATUS_COLUMNS,
+)
+
+
+def _slug(repo: str) -> str:
+    return repo.replace("/", "__").replace("-", "_").replace(".", "_").lower()
+
+
+def _newer(items: list[dict[str, Any]], field: str, cursor: str | None) -> tuple[list, bool]:
+    """The items at or after `cursor` (ISO text compares in time order) and whether the
+    listing (newest first) went past it."""
+    if cursor is None:
+        return items, False
+    kept = [i for i in items if (i.get(field) or "") >= cursor]
+    return kept, len(kept) < len(items)
+
+
+def read_deployments(reader: GitHubReader, state: dict[str, Any], since: str) -> Iterator[Any]:
+    """New deployments (newest first until the newest known one) and the statuses of new and
+    still unfinished ones."""
+    cursor: str | None = state.get("created_at")
+    known = set(state.get("ids_at_cursor", []))
+    unsettled: dict[str, str] = state.setdefault("unsettled", {})
+    fresh: list[dict[str, Any]] = []
+    for page in reader.pages("deployments", "deployments", {}):
+        kept, past = _newer(page, "created_at", cursor or since)
+        fresh += [d for d in kept if not (d["created_at"] == cursor and d["id"] in known)]
+        if past:
+            break
+    if fresh:
+        yield [deployment_row(reader.repo, d) for d in fresh]
+    wanted = {str(d["id"]): d["created_at"] for d in fresh} | dict(unsettled)
+    for deployment_id in sorted(wanted, key=int):
+        statuses = [
+            status_row(reader.repo, int(deployment_id), s)
+            for page in reader.pages(
+                f"deployments/{deployment_id}/statuses", "deployment statuses", {}
+            )
+            for s in page
+        ]
+        if statuses:
+            yield dlt.mark.with_hints(statuses, STATUS_HINTS, create_table_variant=True)
+        if any(s["state"] in FINAL_STATES for s in statuses):
+            unsettled.pop(deployment_id, None)
+        else:
+            unsettled[deployment_id] = wanted[deployment_id]
+    if fresh:
+        newest = max(d["created_at"] for d in fresh)
+        ids = [d["id"] for d in fresh if d["created_at"] == newest]
+        if newest == cursor:
+            ids += list(known)
+        state["created_at"], state["ids_at_cursor"] = newest, sorted(set(ids))
+
+
+def read_workflow_runs(
+    reader: GitHubReader, state: dict[str, Any], since: str, workflow: str
+) -> Iterator[Any]:
+    """Successful runs of `workflow` on the default branch created at or after the cursor."""
+    branch = state.get("default_branch")
+    if branch is None:
+        branch = reader.get("", "repository").json().get("default_branch") or "main"
+        state["default_branch"] = branch
+    cursor = state.get("created_at") or since
+    params = {"branch": branch, "status": "success", "created": f">={cursor}"}
+    path = f"actions/workflows/{workflow}/runs"
+    runs = [
+        run for page in reader.pages(path, "workflow runs", params, "workflow_runs") for run in page
+    ]
+    if runs:
+        yield [run_row(reader.repo, r) for r in runs]
+        state["created_at"] = max(r["created_at"] for r in runs)
+
+
+def read_releases(reader: GitHubReader, state: dict[str, Any], since: str) -> Iterator[Any]:
+    """Published releases (newest first) created at or after the cursor."""
+    cursor = state.get("created_at") or since
+    fresh: list[dict[str, Any]] = []
+    for page in reader.pages("releases", "releases", {}):
+        kept, past = _newer(page, "created_at", cursor)
+        fresh += [r for r in kept if not r.get("draft") and r.get("published_at")]
+        if past:
+            break
+    if fresh:
+        yield [release_row(reader.repo, r) for r in fresh]
+        state["created_at"] = max(r["created_at"] for r in fresh)
+
+
+def deployment_resources(
+    session: Session, base_url: str, repo: str, setting: DeploymentsSetting, since: str
+) -> list[DltResource]:
+    """The deployments and default-branch commits resources of one repository (`owner/name`);
+    `since` (ISO) bounds a first load."""
+    reader = GitHubReader(session, base_url, repo)
+    slug = _slug(repo)
+
+    @dlt.resource(
+        name=f"deployments__{slug}",
+        table_name="raw_deployments",
+        primary_key="id",
+        write_disposition="merge",
+        columns=DEPLOYMENT_COLUMNS,
+    )
+    def deployments() -> Iterator[Any]:
+        state = dlt.current.resource_state()
+        if setting.kind == "deployments":
+            yield from read_deployments(reader, state, since)
+        elif setting.kind == "workflow":
+            assert setting.workflow is not None
+            yield from read_workflow_runs(reader, state, since, setting.workflow)
+        else:
+            yield from read_releases(reader, state, since)
+
+    @dlt.resource(
+        name=f"commits__{slug}",
+        table_name="raw_commits",
+        primary_key="sha",
+        write_disposition="merge",
+        columns=COMMIT_COLUMNS,
+    )
+    def commits() -> Iterator[Any]:
+        state = dlt.current.resource_state()
+        cursor = state.get("committed_at")
+        known = set(state.get("shas_at_cursor", []))
+        rows = [
+            commit_row(repo, c)
+            for page in reader.pages(
+                "commits", "default-branch commits", {"since": cursor or since}
+            )
+            for c in page
+        ]
+        rows = [r for r in rows if not (r["committed_at"] == cursor and r["sha"] in known)]
+        if rows:
+            yield rows
+            newest = max(r["committed_at"] for r in rows)
+            shas = {r["sha"] for r in rows if r["committed_at"] == newest}
+            state["committed_at"] = newest
+            state["shas_at_cursor"] = sorted(shas | (known if newest == cursor else set()))
+
+    return [deployments, commits]

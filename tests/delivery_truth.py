@@ -1,0 +1,102 @@
+"""What `fct_deployments` and `metrics_weekly_repository` must hold, computed in Python from
+the sandbox's truth (its deployments, the pull requests each shipped by branch position, and
+the incidents it opened after chosen deployments), not from the warehouse."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from statistics import median
+from typing import Any
+
+FAILED = ("failure", "error")
+
+
+def _at(value: Any) -> datetime | None:
+    """An aware UTC datetime from ISO text or a (naive UTC or aware) datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 3600
+
+
+def week_start(at: datetime) -> date:
+    day = at.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())
+
+
+def expected_deployments(
+    deployments: list[dict[str, Any]], incidents: list[Any]
+) -> dict[str, dict[str, Any]]:
+    """deployment_id -> pull_request_count, incident_count, is_failure, failed_at,
+    restored_at, deployed_at (aware UTC)."""
+    opened: dict[int, list[datetime]] = defaultdict(list)
+    for incident in incidents:
+        opened[incident.deployment_id].append(_at(incident.created_at))  # type: ignore[arg-type]
+    rows: dict[str, dict[str, Any]] = {}
+    for d in deployments:
+        failed_status = d["state"] in FAILED
+        deployed = _at(d["deployed_at"])
+        first_incident = min(opened[d["id"]]) if opened[d["id"]] else None
+        rows[str(d["id"])] = {
+            "repo": d["repo"],
+            "environment": d["environment"],
+            "deployed_at": deployed,
+            "pull_request_count": len(d["pull_request_ids"]),
+            "pull_request_ids": d["pull_request_ids"],
+            "incident_count": len(opened[d["id"]]),
+            "is_failure": failed_status or bool(opened[d["id"]]),
+            "failed_at": deployed if failed_status else first_incident,
+        }
+    for row in rows.values():
+        later = [
+            other["deployed_at"]
+            for other in rows.values()
+            if row["is_failure"]
+            and other["repo"] == row["repo"]
+            and other["environment"] == row["environment"]
+            and not other["is_failure"]
+            and other["deployed_at"] is not None
+            and other["deployed_at"] > row["failed_at"]
+        ]
+        row["restored_at"] = min(later) if later else None
+    return rows
+
+
+def expected_weekly(
+    deployments: dict[str, dict[str, Any]], pulls: list[dict[str, Any]]
+) -> dict[tuple[str, date], dict[str, Any]]:
+    """(repo, week_start) -> prs_merged, deployments, lead_time_for_changes_p50_hours,
+    change_failure_rate, time_to_restore_p50_hours (production deployments)."""
+    created = {p["id"]: _at(p["created_at"]) for p in pulls}
+    weeks: dict[tuple[str, date], dict[str, Any]] = defaultdict(
+        lambda: {"prs_merged": 0, "deployments": 0, "failed": 0, "lead": [], "restore": []}
+    )
+    for pull in pulls:
+        if pull["merged_at"]:
+            repo = pull["base"]["repo"]["full_name"]
+            weeks[(repo, week_start(_at(pull["merged_at"])))]["prs_merged"] += 1  # type: ignore[arg-type]
+    for d in deployments.values():
+        if d["environment"] != "production" or d["deployed_at"] is None:
+            continue
+        week = weeks[(d["repo"], week_start(d["deployed_at"]))]
+        week["deployments"] += 1
+        week["failed"] += d["is_failure"]
+        week["lead"] += [_hours(created[p], d["deployed_at"]) for p in d["pull_request_ids"]]  # type: ignore[arg-type]
+        if d["is_failure"] and d["restored_at"] is not None:
+            week["restore"].append(_hours(d["failed_at"], d["restored_at"]))
+    return {
+        key: {
+            "prs_merged": w["prs_merged"],
+            "deployments": w["deployments"],
+            "lead_time_for_changes_p50_hours": median(w["lead"]) if w["lead"] else None,
+            "change_failure_rate": w["failed"] / w["deployments"] if w["deployments"] else None,
+            "time_to_restore_p50_hours": median(w["restore"]) if w["restore"] else None,
+        }
+        for key, w in weeks.items()
+    }
