@@ -33,8 +33,8 @@ $(STAMP): pyproject.toml uv.lock
 	$(UV) sync --frozen --python $(PYTHON)
 	@touch $(STAMP)
 
-test: install ## Run the whole test suite (what CI runs), on 2 workers
-	$(PY) -m pytest -n 2 --dist loadgroup
+test: install ## Run the whole test suite (what CI runs), on 3 workers (tests wait on I/O as much as CPU)
+	$(PY) -m pytest -n 3 --dist loadgroup
 
 test-fast: install ## The fast tier: pure-logic unit tests (tests/unit), no sandbox or dbt
 	$(PY) -m pytest -n 0 -q tests/unit

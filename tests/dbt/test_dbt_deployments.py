@@ -6,8 +6,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import pytest
+
 from tests.dbt.dbt_support import DbtRun
 from tests.delivery_truth import _at, expected_deployments, expected_weekly
+
+# The shared warehouse's group: one xdist worker builds `dbt_run` once for all of them.
+pytestmark = pytest.mark.xdist_group("dbt-warehouse")
 
 
 def _close(a: Any, b: Any) -> bool:
