@@ -14,6 +14,7 @@ import typer
 
 from pipelines import runner
 from pipelines.errors import RunFailed
+from pipelines.partial_run import EXIT_PARTIAL
 from pipelines.runner import Destination, LogLevel, RunOptions, SourceSpec
 
 
@@ -38,7 +39,15 @@ def make_app(spec: SourceSpec) -> typer.Typer:
     """A typer app that syncs `spec`'s source into its dataset, then builds its dbt models."""
     app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
-    @app.command(help=f"Sync {spec.title} into dataset '{spec.name}', then build its dbt models.")
+    @app.command(
+        help=(
+            f"Sync {spec.title} into dataset '{spec.name}', then build its dbt models.\n\n"
+            "Exit status: 0 complete; 1 failed (nothing from the run was loaded, no cursor "
+            "moved); 2 bad usage or option; 3 stopped early on a spent rate limit or "
+            "--max-duration: what was read completely is loaded (and dbt built), and the next "
+            "run resumes."
+        )
+    )
     def main(
         destination: Annotated[
             Destination,
@@ -74,6 +83,18 @@ def make_app(spec: SourceSpec) -> typer.Typer:
         log_level: Annotated[
             LogLevel, typer.Option(help="How much to log on stderr.")
         ] = LogLevel.info,
+        max_duration: Annotated[
+            Optional[float],  # noqa: UP045 - typer reads the annotation at run time
+            typer.Option(
+                "--max-duration",
+                metavar="MINUTES",
+                min=0.01,
+                help=(
+                    "Stop reading after MINUTES (also sources.<source>.max_duration), load "
+                    "what was read completely, build dbt and exit 3; the next run resumes."
+                ),
+            ),
+        ] = None,
     ) -> None:
         options = RunOptions(
             destination=destination,
@@ -82,6 +103,7 @@ def make_app(spec: SourceSpec) -> typer.Typer:
             no_dbt=no_dbt,
             dbt_only=dbt_only,
             log_level=log_level,
+            max_duration=max_duration,
         )
         runner.configure_logging(log_level)
         try:
@@ -94,5 +116,7 @@ def make_app(spec: SourceSpec) -> typer.Typer:
         summary_file = os.environ.get("PIPELINES_SUMMARY_FILE")
         if summary_file:
             Path(summary_file).write_text(json.dumps(summary.to_dict(), indent=2))
+        if summary.partial is not None:
+            raise typer.Exit(code=EXIT_PARTIAL)
 
     return app

@@ -31,6 +31,7 @@ def make_linear_source(options: RunOptions) -> DltSource:
         api_url=setting("sources.linear.api_url", DEFAULT_API_URL),
         since=options.since or default_since(),
         backfill=options.since is not None,
+        full_refresh=options.full_refresh,
     )
 
 

@@ -23,7 +23,10 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from pipelines import bigquery, transformations
 from pipelines.errors import RunFailed
 from pipelines.packages import archive_completed_packages
+from pipelines.partial_run import PartialRun
 from pipelines.paths import DEFAULT_DUCKDB_FILE
+from pipelines.settings import setting
+from pipelines.sources import run_budget
 from pipelines.sources.http import ApiStats, SourceError, reset_stats
 
 LOADER_FILE_FORMAT = "parquet"  # dlt's default insert_values is ~4x slower and far hungrier
@@ -53,6 +56,7 @@ class RunOptions:
     no_dbt: bool = False
     dbt_only: bool = False
     log_level: LogLevel = LogLevel.info
+    max_duration: float | None = None  # minutes of extract before stopping (resumed later)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,8 @@ class RunSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     api: ApiStats | None = None
     dbt: transformations.DbtSummary | None = None
+    partial: PartialRun | None = None  # set when the run stopped early (exit status 3)
+    backfill_in_progress: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (written to $PIPELINES_SUMMARY_FILE when set)."""
@@ -92,6 +98,8 @@ class RunSummary:
             "rows": self.rows,
             "pending_finished": self.pending_finished,
             "stage_seconds": self.stage_seconds,
+            "partial": None if self.partial is None else self.partial.to_dict(),
+            "backfill_in_progress": self.backfill_in_progress,
             "dbt": None
             if self.dbt is None
             else {"selection": self.dbt.selection, "counts": self.dbt.counts},
@@ -150,6 +158,8 @@ class RunSummary:
             lines.append(f"  time: {stages}")
         if self.dbt is not None:
             lines.append(self.dbt.render())
+        if self.partial is not None:
+            lines.append(self.partial.render())
         return "\n".join(lines)
 
 
@@ -198,6 +208,7 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
         raise RunFailed("--no-dbt and --dbt-only contradict each other: choose one.")
     summary = RunSummary(spec.title, options.destination.value, spec.name)
     stats = reset_stats(spec.name)
+    budget = run_budget.start_run(max_duration(spec, options))
     source = None if options.dbt_only else spec.make_source(options)  # checks credentials
     pipeline = make_pipeline(spec, options)
     if source is not None:
@@ -209,11 +220,64 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
         if not options.full_refresh:
             _check_same_api(pipeline, spec)
         _finish_pending(pipeline, summary)
-        _sync(pipeline, source, options, summary)
+        refresh = options.full_refresh and not _resuming_full_refresh(pipeline, spec)
+        _sync(pipeline, source, refresh, summary)
         summary.api = stats
+        _report_progress(pipeline, spec, budget, summary)
     if not options.no_dbt:
         summary.dbt = build_models(pipeline, spec, options)
     return summary
+
+
+def max_duration(spec: SourceSpec, options: RunOptions) -> float | None:
+    """`--max-duration`, else `sources.<name>.max_duration` (minutes), checked."""
+    value = options.max_duration
+    if value is None:
+        value = setting(f"sources.{spec.name}.max_duration")
+    if value is None:
+        return None
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        minutes = float("nan")
+    if not minutes > 0:
+        raise RunFailed(
+            f"--max-duration / sources.{spec.name}.max_duration must be a positive number of "
+            f"minutes, not {value!r}."
+        )
+    return minutes
+
+
+def _source_state(pipeline: dlt.Pipeline, spec: SourceSpec) -> dict[str, Any]:
+    return pipeline.state.get("sources", {}).get(spec.name, {})
+
+
+def _resuming_full_refresh(pipeline: dlt.Pipeline, spec: SourceSpec) -> bool:
+    """A `--full-refresh` that stopped early is resumed by the same command, not restarted."""
+    if run_budget.full_refresh_in_progress(_source_state(pipeline, spec)):
+        log.warning(
+            "resuming the --full-refresh a previous run stopped early (its data stays); "
+            "rerun --full-refresh after it completes to start over"
+        )
+        return True
+    return False
+
+
+def _report_progress(
+    pipeline: dlt.Pipeline, spec: SourceSpec, budget: run_budget.RunBudget, summary: RunSummary
+) -> None:
+    """Record in the summary whether a backfill is in progress and why the run stopped."""
+    summary.backfill_in_progress = run_budget.pending_resumes(_source_state(pipeline, spec))
+    unfinished = budget.unfinished()
+    if not summary.backfill_in_progress and not unfinished:
+        return  # complete (a deadline passed during load or dbt changes nothing)
+    reason = budget.stop_reason or run_budget.StopReason("max_duration")
+    summary.partial = PartialRun(
+        reason,
+        unfinished=unfinished,
+        resuming=summary.backfill_in_progress,
+        rows_loaded=sum(summary.rows.values()),
+    )
 
 
 def _check_same_api(pipeline: dlt.Pipeline, spec: SourceSpec) -> None:
@@ -273,14 +337,12 @@ def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
     _raise_on_failed_jobs(info)
 
 
-def _sync(
-    pipeline: dlt.Pipeline, source: DltSource, options: RunOptions, summary: RunSummary
-) -> None:
+def _sync(pipeline: dlt.Pipeline, source: DltSource, refresh: bool, summary: RunSummary) -> None:
     started = time.monotonic()
     with _Step("extract"):
         pipeline.extract(
             source,
-            refresh="drop_sources" if options.full_refresh else None,
+            refresh="drop_sources" if refresh else None,
             loader_file_format=LOADER_FILE_FORMAT,
         )
     summary.stage_seconds["extract"] = time.monotonic() - started

@@ -61,6 +61,13 @@ class Sandbox:
         self.linear.stop()
         self.github.stop()
 
+    def advance_clock(self, seconds: float = 3600.0) -> None:
+        """Let `seconds` pass for every rate-limit budget of both APIs (Linear's requests and
+        complexity, GitHub's REST and GraphQL): one shared clock, so a test runs "hour after
+        hour" in seconds. The data's own timestamps do not move."""
+        self.linear.advance_clock(seconds)
+        self.github.advance_clock(seconds)
+
     def __enter__(self) -> Sandbox:
         return self.start()
 

@@ -169,6 +169,14 @@ class RateWindow:
             self._start = time.time()
             self._used = 0
 
+    def advance(self, seconds: float) -> None:
+        """Let `seconds` pass for this budget (tests: "an hour later" without waiting): a
+        window whose reset falls inside them refills, and the next reset is still in the
+        future of the real clock, as the API would say it."""
+        with self._lock:
+            self._start -= seconds
+            self._roll()
+
 
 class ApiServer(ABC):
     """A real HTTP server on 127.0.0.1 that serves one imitation API."""
@@ -202,6 +210,15 @@ class ApiServer(ABC):
     def is_charged(self, request: Request, response: Response) -> bool:
         """Whether the request counted against a rate limit (subclasses decide)."""
         return response.status < 500
+
+    def rate_windows(self) -> list[RateWindow]:
+        """Every rate-limit budget of this API (any `RateWindow` attribute)."""
+        return [value for value in vars(self).values() if isinstance(value, RateWindow)]
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let `seconds` pass for every budget of this API (see `RateWindow.advance`)."""
+        for window in self.rate_windows():
+            window.advance(seconds)
 
     # -- lifecycle -----------------------------------------------------------------------------
     @property

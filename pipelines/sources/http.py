@@ -6,7 +6,10 @@ backoff and honours `Retry-After`. APIs also signal rate limits in their own way
 `RATELIMITED` error with HTTP 400; GitHub: 403 with `x-ratelimit-remaining: 0`) and say when the
 budget resets. A `RateLimitRules` object teaches the client to recognise them: a rate-limited
 response is retried after the reset when that is within `max_wait` seconds; otherwise it is
-handed back, and the caller fails with `RateLimitExhausted`, saying when to resume.
+handed back, and the caller raises `RateLimitExhausted` (a `RunStopped`), having told the run's
+budget (`pipelines.sources.run_budget`) to stop: resources stop between complete units and the
+run loads what it read. Every request first asks the budget whether the run must stop (a spent
+rate limit seen elsewhere, or the `--max-duration` deadline).
 """
 
 from __future__ import annotations
@@ -33,12 +36,15 @@ from tenacity import (
 )
 from tenacity.retry import retry_base
 
+from pipelines.sources import run_budget
+from pipelines.sources.run_budget import RunStopped
+
 
 class SourceError(Exception):
     """A source failed for a reason a user can act on; the message says what and where."""
 
 
-class RateLimitExhausted(SourceError):
+class RateLimitExhausted(SourceError, RunStopped):
     """The API's budget is spent and resets later than the configured maximum wait."""
 
 
@@ -115,18 +121,17 @@ class RateLimitRules(ABC):
 
 
 def rate_limit_error(api: str, where: str, wait: float | None) -> RateLimitExhausted:
-    """The error for a budget that resets later than `sources.<api>.max_rate_limit_wait`."""
-    if wait is None:
+    """The error for a budget that resets later than `sources.<api>.max_rate_limit_wait`;
+    the run's budget is told to stop (resources then stop between complete units)."""
+    reset_at = None if wait is None else epoch_to_datetime(datetime.now(UTC).timestamp() + wait)
+    run_budget.current().stop_for_rate_limit(api, where, reset_at)
+    if reset_at is None or wait is None:
         when = "the API did not say when it resets"
     else:
-        at = datetime.now(UTC).timestamp() + wait
-        when = (
-            f"it resets at {epoch_to_datetime(at):%Y-%m-%d %H:%M:%S} UTC (in {wait / 60:.1f} min)"
-        )
+        when = f"it resets at {reset_at:%Y-%m-%d %H:%M:%S} UTC (in {wait / 60:.1f} min)"
     return RateLimitExhausted(
         f"{where}: rate limit exhausted; {when}, later than the maximum wait "
-        f"(sources.{api}.max_rate_limit_wait). Nothing from this run was loaded and no cursor "
-        "moved: rerun after the reset."
+        f"(sources.{api}.max_rate_limit_wait): rerun after the reset."
     )
 
 
@@ -201,6 +206,7 @@ class ApiClient(Client):
         max_wait = self.max_rate_limit_wait
 
         def counted_send(request: Any, **kwargs: Any) -> Response:
+            run_budget.current().check()
             pause = rules.proactive_wait(stats)
             if pause > max_wait:
                 raise rate_limit_error(rules.api, f"{rules.api}: GET {_url(request)}", pause)

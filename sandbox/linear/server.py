@@ -98,7 +98,7 @@ class LinearServer(ApiServer):
         latency_ms: float = 0,
         host: str = "127.0.0.1",
         port: int = 0,
-        requests_per_hour: int = 5000,
+        requests_per_hour: int = 2500,  # Linear's docs for API keys (configurable)
         complexity_per_hour: int = 3_000_000,
         window_seconds: float = 3600.0,
         ratelimit_status: int = 400,

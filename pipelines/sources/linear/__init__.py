@@ -9,11 +9,10 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
-from pipelines.sources.http import SourceError
 from pipelines.sources.linear.client import LinearClient
-from pipelines.sources.linear.entities import ENTITIES, Entity, MalformedRecord
-from pipelines.sources.linear.queries import PAGE_SIZE, sync_query, sync_variables
-from pipelines.sources.linear.sync_window import SyncWindow
+from pipelines.sources.linear.entities import ENTITIES, Entity
+from pipelines.sources.linear.queries import PAGE_SIZE
+from pipelines.sources.linear.resumable import ReadOptions, read_entity
 
 DEFAULT_API_URL = "https://api.linear.app/graphql"
 
@@ -24,6 +23,7 @@ def linear_source(
     api_url: str = DEFAULT_API_URL,
     since: datetime | None = None,
     backfill: bool = False,
+    full_refresh: bool = False,
     entities: Sequence[str] | None = None,
     page_size: int = PAGE_SIZE,
     overlap_seconds: int = 300,
@@ -36,10 +36,12 @@ def linear_source(
         api_url: GraphQL endpoint.
         since: Start of the first load of event-like entities (issues, comments).
         backfill: Read event-like entities from `since` even where a cursor exists.
+        full_refresh: This run is a `--full-refresh` (a stopped one is resumed, not restarted).
         entities: Names of the entities to sync (default: all declared).
         page_size: Nodes per request (Linear allows 250).
         overlap_seconds: How far before the cursor each incremental read starts.
-        max_rate_limit_wait: Longest wait (s) for a rate-limit reset before failing the run.
+        max_rate_limit_wait: Longest wait (s) for a rate-limit reset; beyond it the run stops
+            between pages, loads what it read and the next run resumes.
     """
     client = LinearClient(api_url, api_key, max_rate_limit_wait=max_rate_limit_wait)
     wanted = set(entities or [e.name for e in ENTITIES])
@@ -50,48 +52,23 @@ def linear_source(
         entity_resource(
             entity,
             client,
-            since=since,
-            backfill=backfill,
-            page_size=page_size,
-            overlap=timedelta(seconds=overlap_seconds),
+            ReadOptions(
+                since, backfill, full_refresh, page_size, timedelta(seconds=overlap_seconds)
+            ),
         )
         for entity in ENTITIES
         if entity.name in wanted
     ]
 
 
-def entity_resource(
-    entity: Entity,
-    client: LinearClient,
-    *,
-    since: datetime | None,
-    backfill: bool,
-    page_size: int,
-    overlap: timedelta,
-) -> DltResource:
+def entity_resource(entity: Entity, client: LinearClient, options: ReadOptions) -> DltResource:
     """Turn one declaration into a dlt resource (merge on the primary key)."""
 
     def rows() -> Iterator[list[dict[str, Any]]]:
-        dlt.current.source_state()["endpoint"] = client.api_url
-        window = SyncWindow(
-            dlt.current.resource_state(),
-            cursor_fields=("updatedAt", "archivedAt") if entity.archived_filter else ("updatedAt",),
-            incremental=entity.kind == "event",
-            since=since,
-            backfill=backfill,
-            overlap=overlap,
-        )
-        query = sync_query(entity)
-        variables = sync_variables(entity, window.lower_bound(), page_size)
-        for page in client.pages(entity.name, query, variables):
-            try:
-                rows = [entity.prepare(row) for row in page]
-            except MalformedRecord as exc:
-                raise SourceError(f"linear: POST {client.api_url} ({entity.name}): {exc}") from None
-            changed = list(window.select(rows, entity.primary_key))
-            if changed:
-                yield changed
-        window.commit()
+        source_state = dlt.current.source_state()
+        source_state["endpoint"] = client.api_url
+        state = dlt.current.resource_state()
+        yield from read_entity(entity, client, state, options, source_state)
 
     return dlt.resource(
         rows,

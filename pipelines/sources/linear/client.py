@@ -121,6 +121,13 @@ class LinearClient:
         self, root_field: str, query: str, variables: dict[str, Any]
     ) -> Iterator[list[dict[str, Any]]]:
         """Every page of `root_field`'s nodes for `query`, following `pageInfo`."""
+        for nodes, _ in self.cursor_pages(root_field, query, variables):
+            yield nodes
+
+    def cursor_pages(
+        self, root_field: str, query: str, variables: dict[str, Any]
+    ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
+        """Every page of nodes with its `endCursor` (a run resumes `after` it)."""
         paginator = JSONResponseCursorPaginator(
             cursor_path=f"data.{root_field}.pageInfo.endCursor",
             cursor_body_path="variables.after",
@@ -134,7 +141,8 @@ class LinearClient:
             data_selector=f"data.{root_field}.nodes",
             hooks={"response": [self._check(root_field)]},
         ):
-            yield list(page)
+            info = (page.response.json().get("data") or {}).get(root_field) or {}
+            yield list(page), (info.get("pageInfo") or {}).get("endCursor")
 
     def _check(self, root_field: str) -> Any:
         rules, url, stats = self.rules, self.api_url, self.stats

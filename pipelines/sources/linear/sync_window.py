@@ -8,6 +8,10 @@ the load package (a failed load is finished by the next run before anything new 
 - `seen`: a fingerprint per id of the rows inside that overlap window (reference entities: of
   every row), so re-read rows that did not change are not loaded again. Equal timestamps are
   harmless: the filter is inclusive and the fingerprints drop what was already loaded.
+
+A pass stopped between pages (a spent budget) keeps its progress with `checkpoint()` (the
+newest change seen and the fingerprints the final edge can still need); the next run
+`restore()`s it and continues after the last page, so the end result equals one whole pass.
 """
 
 from __future__ import annotations
@@ -79,6 +83,20 @@ class SyncWindow:
                 yield row
         if self.incremental and len(self._seen) > PRUNE_AT:
             self._prune()
+
+    def checkpoint(self) -> dict[str, Any]:
+        """What a stopped pass must keep to finish in a later run."""
+        if self.incremental and self._max_seen is not None:
+            self._prune()
+        return {
+            "max_seen": self._max_seen,
+            "pass_seen": {k: list(v) for k, v in self._seen.items()},
+        }
+
+    def restore(self, checkpoint: dict[str, Any]) -> None:
+        """Continue a pass from `checkpoint()`."""
+        self._max_seen = checkpoint.get("max_seen")
+        self._seen = {k: (v[0], v[1]) for k, v in (checkpoint.get("pass_seen") or {}).items()}
 
     def _prune(self) -> None:
         """Forget rows already below the overlap of the newest change seen: the final edge
