@@ -24,7 +24,7 @@ from pipelines.sources.github.columns import (
     TIMELINE_EVENT_COLUMNS,
 )
 from pipelines.sources.github.graphql_client import QueryTooHeavy, describe_error
-from pipelines.sources.github.incremental import incremental_updated_at
+from pipelines.sources.github.resumable_pulls import read_resumable
 from pipelines.sources.http import SourceError
 
 log = logging.getLogger("pipelines.github")
@@ -179,9 +179,8 @@ def pull_requests_resource(
     client: Client, repo: str, *, since: datetime, backfill_until: datetime | None
 ) -> DltResource:
     """The GraphQL pull requests resource of one repository (named as the REST one was, so
-    its cursor in dlt state carries over)."""
+    its cursor in dlt state carries over); resumable between pages (`resumable_pulls.py`)."""
     reader = PullRequestReader(client, repo)
-    cursor = incremental_updated_at(since, backfill_until, on_cursor_value_missing="include")
 
     @dlt.resource(
         name=f"pull_requests__{rows.repo_slug(repo)}",
@@ -191,12 +190,9 @@ def pull_requests_resource(
         columns=PULL_REQUEST_COLUMNS,
         parallelized=True,
     )
-    def pull_requests(
-        updated_at: Any = cursor,
-    ) -> Iterator[Any]:
-        start = _parse(updated_at.start_value)
-        end = _parse(updated_at.end_value)
-        for pulls, _cursor, _more in reader.pages(start, end):
+    def pull_requests() -> Iterator[Any]:
+        state = dlt.current.resource_state()
+        for pulls in read_resumable(reader, state, since=since, backfill_until=backfill_until):
             yield from page_items(pulls, repo)
 
     return pull_requests
