@@ -79,6 +79,7 @@ class LoggedRequest:
     request_headers: dict[str, str]  # without Authorization
     response_headers: dict[str, str]
     body: bytes
+    cost: int | None = None  # GraphQL points charged (APIs that count points set it)
 
 
 @dataclass
@@ -376,6 +377,7 @@ class _Handler(BaseHTTPRequestHandler):
             },
             response_headers={} if response is None else dict(response.headers),
             body=request.body,
+            cost=getattr(response, "cost", None),
         )
         with self.api._meta_lock:
             self.api._log.append(entry)

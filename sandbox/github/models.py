@@ -52,6 +52,7 @@ class Repo:
     open_issues: int
     default_branch: str = "main"
     fork: bool = False
+    archived: bool = False
 
     @property
     def full_name(self) -> str:
@@ -133,6 +134,10 @@ class Pull:
     reviews: list[Review] = field(default_factory=list, repr=False)
     inline: list[ReviewComment] = field(default_factory=list, repr=False)  # review comments
     conversation: list[IssueComment] = field(default_factory=list, repr=False)
+    #: Its commits, oldest first (`len == commits`; the last one is `head_sha`).
+    commit_list: list[Commit] = field(default_factory=list, repr=False)
+    #: Its timeline events (ready for review, review requested, merged, ...), oldest first.
+    timeline: list[TimelineEvent] = field(default_factory=list, repr=False)
 
     @property
     def merged(self) -> bool:
@@ -205,3 +210,32 @@ class IssueComment:
     body: str
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(eq=False)
+class Commit:
+    """A commit of a pull request (GraphQL `PullRequest.commits`)."""
+
+    oid: str
+    pull: Pull
+    author: Account
+    message: str
+    authored_at: datetime
+    committed_at: datetime
+
+
+@dataclass(eq=False)
+class TimelineEvent:
+    """An event of a pull request's timeline; `kind` is its GraphQL type name
+    (ReadyForReviewEvent, ConvertToDraftEvent, ReviewRequestedEvent, ReviewRequestRemovedEvent,
+    ReopenedEvent, MergedEvent, ClosedEvent, ReviewDismissedEvent)."""
+
+    id: int
+    kind: str
+    pull: Pull
+    actor: Account | None
+    created_at: datetime
+    requested: Account | Team | None = None  # review requested / removed
+    review: Review | None = None  # the dismissed review
+    previous_state: str | None = None  # the dismissed review's state before dismissal
+    message: str | None = None  # the dismissal message

@@ -26,9 +26,11 @@ DEFAULT_PER_PAGE, MAX_PER_PAGE = 30, 100
 
 @dataclass
 class GitHubResponse(Response):
-    """A response that knows whether it was charged against the rate limit."""
+    """A response that knows whether it was charged against the rate limit (and, for GraphQL,
+    how many points it cost)."""
 
     charged: bool = False
+    cost: int | None = None
 
 
 def error(status: int, message: str) -> GitHubResponse:

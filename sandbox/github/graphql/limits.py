@@ -1,0 +1,138 @@
+"""A query's node count and rate-limit cost, computed statically as GitHub documents them
+("Rate limits and node limits for the GraphQL API").
+
+- Nodes: every connection (a field returning `...Connection`) asks for up to `first`/`last`
+  nodes for each node of the connections around it; the query's total is the sum, at most
+  500,000 (`MAX_NODE_LIMIT_EXCEEDED` otherwise). GitHub's example: `repositories(first: 50)`
+  with `issues(first: 10)` inside is 50 + 50 x 10 = 550 nodes.
+- Cost: the number of requests needed to fill every connection (one for a top-level one; one
+  per parent node for a nested one), divided by 100 and rounded to the nearest whole number,
+  at least 1. GitHub's example: `repositories(first: 100) { issues(first: 50) { labels(first:
+  60) } }` is 1 + 100 + 5,000 = 5,101 requests, 51 points.
+
+A connection without `first`/`last` counts as one node (it may only be asking for
+`totalCount`); `@skip`/`@include` are honoured; fragments count where they are spread.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLNamedType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    get_named_type,
+    value_from_ast,
+)
+from graphql.execution.values import get_directive_values
+from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
+
+MAX_NODES = 500_000
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    """What a query may fetch: `nodes` (GitHub's node count) and `requests` (the requests
+    needed to fill its connections); `cost` is GitHub's points for it."""
+
+    nodes: int
+    requests: int
+
+    @property
+    def cost(self) -> int:
+        return max(1, math.floor(self.requests / 100 + 0.5))
+
+
+def node_limit_message(nodes: int) -> str:
+    return (
+        f"This query requests up to {nodes:,} possible nodes which exceeds the maximum limit "
+        f"of {MAX_NODES:,}."
+    )
+
+
+def measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: dict[str, Any],
+) -> QueryLimits:
+    """The limits of `operation` (from a validated `document`) with coerced `variables`."""
+    walker = _Walker(schema, document, variables)
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return QueryLimits(0, 0)
+    nodes, requests = walker.selections(operation.selection_set, root, 1)
+    return QueryLimits(nodes, requests)
+
+
+class _Walker:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any]):
+        self.schema = schema
+        self.variables = variables
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+
+    def included(self, node: Any) -> bool:
+        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
+        if skip and skip.get("if") is True:
+            return False
+        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        return not (include and include.get("if") is False)
+
+    def selections(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, multiplier: int
+    ) -> tuple[int, int]:
+        nodes = requests = 0
+        for selection in selection_set.selections if selection_set else ():
+            if not self.included(selection):
+                continue
+            if isinstance(selection, FieldNode):
+                n, r = self.field(selection, parent, multiplier)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                n, r = self.selections(selection.selection_set, target or parent, multiplier)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = self.fragments.get(selection.name.value)
+                if fragment is None:
+                    continue
+                target = self.schema.get_type(fragment.type_condition.name.value)
+                n, r = self.selections(fragment.selection_set, target or parent, multiplier)
+            else:
+                continue
+            nodes, requests = nodes + n, requests + r
+        return nodes, requests
+
+    def field(self, node: FieldNode, parent: GraphQLNamedType, multiplier: int) -> tuple[int, int]:
+        name = node.name.value
+        definition = None if name.startswith("__") else getattr(parent, "fields", {}).get(name)
+        if definition is None or node.selection_set is None:
+            return 0, 0
+        named = get_named_type(definition.type)
+        if not named.name.endswith("Connection"):
+            return self.selections(node.selection_set, named, multiplier)
+        size = self.page_size(node, definition)
+        nodes, requests = multiplier * size, multiplier
+        inner_nodes, inner_requests = self.selections(node.selection_set, named, multiplier * size)
+        return nodes + inner_nodes, requests + inner_requests
+
+    def page_size(self, node: FieldNode, definition: Any) -> int:
+        values: dict[str, Any] = {}
+        for argument in node.arguments or ():
+            if argument.name.value in ("first", "last"):
+                arg_type = definition.args[argument.name.value].type
+                values[argument.name.value] = value_from_ast(
+                    argument.value, arg_type, self.variables
+                )
+        size = values.get("first") if values.get("first") is not None else values.get("last")
+        return 1 if size is None else max(int(size), 0)
