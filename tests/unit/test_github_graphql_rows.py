@@ -74,7 +74,6 @@ def pull_node(number: int, updated: str, *, reviews: int = 1, more_reviews: bool
         "headRefName": "feature",
         "headRefOid": "h1",
         "headRepository": {"databaseId": 5, "nameWithOwner": "acme/api"},
-        "headRepositoryOwner": {"login": "acme"},
         "baseRefName": "main",
         "baseRefOid": "b1",
         "baseRepository": {

@@ -45,10 +45,7 @@ def nodes(pull: dict[str, Any], field: str) -> list[dict[str, Any]]:
 def _branch(pull: dict[str, Any], side: str) -> Row:
     repo = pull.get(f"{side}Repository") or {}
     ref = pull.get(f"{side}RefName")
-    if side == "head":
-        owner = (pull.get("headRepositoryOwner") or {}).get("login")
-    else:
-        owner = (repo.get("owner") or {}).get("login")
+    owner = (repo.get("nameWithOwner") or "").split("/", 1)[0]
     return {
         "label": f"{owner}:{ref}" if owner and ref else ref,
         "ref": ref,
