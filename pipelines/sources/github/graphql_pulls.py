@@ -68,6 +68,9 @@ class PullRequestReader:
         self.repo = repo
         self.owner, self.name = repo.split("/", 1)
         self.max_page_size = q.PAGE_SIZE  # lowered for the rest of the run by a heavy page
+        #: `updatedAt` of pull requests a partial error left incomplete (None: unknown which):
+        #: the cursor stops short of them, so the next run reads them again.
+        self.incomplete: list[str | None] = []
 
     def pages(
         self, start: datetime | None, end: datetime | None = None, after: str | None = None
@@ -123,14 +126,24 @@ class PullRequestReader:
         if connection is None:
             detail = "; ".join(describe_error(e, data) for e in errors) or "no data"
             raise SourceError(f"github: {what}: the page is missing: {detail}")
-        self._report(errors, data)
-        return [n for n in connection.get("nodes") or [] if n], connection.get("pageInfo") or {}
+        nodes = connection.get("nodes") or []
+        self._report(errors, data, lambda path: _page_pull(nodes, path))
+        for pull in nodes:
+            if pull and not isinstance(pull.get("databaseId"), int):
+                raise SourceError(
+                    f"github: {what}: a pull request has no usable `databaseId` "
+                    f"({pull.get('databaseId')!r}); its fields: {sorted(pull)[:12]}"
+                )
+        return [n for n in nodes if n], connection.get("pageInfo") or {}
 
-    def _report(self, errors: list[Data], data: Data) -> None:
-        """Partial errors: name each (repository, pull request, path) and go on."""
+    def _report(self, errors: list[Data], data: Data, owner: Any) -> None:
+        """Partial errors: name each (repository, pull request, path), remember which pull
+        request it left incomplete (`owner(path)` finds it) and go on."""
         for error in errors:
             log.warning("github: %s: partial result: %s", self.repo, describe_error(error, data))
             self.client.stats.add("partial_errors")
+            pull = owner(error.get("path") or [])
+            self.incomplete.append(pull.get("updatedAt") if pull else None)
 
     def complete_nested(self, pulls: list[Data]) -> None:
         """Read every overflowing nested list of `pulls` to its end, in place."""
@@ -146,7 +159,7 @@ class PullRequestReader:
                 data, errors = self.client.query(
                     q.nested_pages_query(field, len(batch)), variables, what=what
                 )
-                self._report(errors, data)
+                self._report(errors, data, lambda path, b=batch: _batch_pull(b, path))
                 for i, pull in enumerate(batch):
                     page = (data.get(f"p{i}") or {}).get(field)
                     if page is None:
@@ -156,6 +169,28 @@ class PullRequestReader:
                     pull[field]["pageInfo"] = page.get("pageInfo") or {}
                     if _has_next(pull[field]):
                         pending.append(pull)
+
+
+def _page_pull(nodes: list[Any], path: list[Any]) -> Data | None:
+    """The pull request of a page an error path points into (or the one listed before a
+    missing one: no older than it); None when unknown."""
+    if len(path) < 4 or path[:3] != ["repository", "pullRequests", "nodes"]:
+        return None
+    index = path[3]
+    if not isinstance(index, int):
+        return None
+    for i in range(min(index, len(nodes) - 1), -1, -1):
+        if nodes[i]:
+            return nodes[i]  # type: ignore[no-any-return]
+    return None
+
+
+def _batch_pull(batch: list[Data], path: list[Any]) -> Data | None:
+    """The pull request of a nested-pages query an error path points into (`p<i>`)."""
+    alias = str(path[0]) if path else ""
+    if alias.startswith("p") and alias[1:].isdigit() and int(alias[1:]) < len(batch):
+        return batch[int(alias[1:])]
+    return None
 
 
 def _has_next(connection: Data | None) -> bool:

@@ -156,6 +156,18 @@ def _one_pass(
         return False
     resume.clear()
     if plan["until"] is None:
-        cursor.advance(progress.newest, progress.ids_at_newest)
+        newest, ids = progress.newest, progress.ids_at_newest
+        if reader.incomplete:
+            # A partial error left pull requests incomplete: stop the cursor short of the
+            # oldest of them (or keep it where it was, when unknown), to read them again.
+            known = [ts for ts in reader.incomplete if ts is not None]
+            newest = min(known, key=_parse) if len(known) == len(reader.incomplete) else None
+            ids = []
+            log.warning(
+                "github %s: %d partial errors: the next run reads the affected pull requests again",
+                reader.repo,
+                len(reader.incomplete),
+            )
+        cursor.advance(newest, ids)
     budget.finished(key)
     return True

@@ -1,0 +1,83 @@
+"""End to end on the GraphQL path: a pull request with more than 100 reviews (bots' among
+them) is paged to its end without re-reading the list, and a partial GraphQL result loads what
+came, names what failed, and heals on the next run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox import Sandbox
+from sandbox.github.world import new_review
+from tests.conftest import Workspace
+from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
+
+
+def add_many_reviews(box: Sandbox, count: int) -> Any:
+    """`count` new reviews on one pull request, every other one by a bot."""
+    org = box.github.org_data
+    with org.lock:
+        world = org.world
+        pull = world.pulls[0]
+        bot = next(a for a in world.accounts.values() if a.type == "Bot")
+        people = [m for m in world.members if m is not pull.user]
+        for i in range(count):
+            at = org.clock.tick()
+            reviewer = bot if i % 2 else people[i % len(people)]
+            state = ("APPROVED", "COMMENTED", "CHANGES_REQUESTED")[i % 3]
+            review = new_review(org.rng, pull, reviewer, state, at, org._next_id("review", 7))
+            world.reviews.append(review)
+            pull.reviews.append(review)
+            pull.updated_at = max(pull.updated_at, at)
+        org._changed()
+    return pull
+
+
+def graphql(box: Sandbox, root: str) -> list[Any]:
+    return [r for r in box.github.log if r.operation.startswith("graphql") and root in r.operation]
+
+
+def test_a_pull_request_with_more_than_100_reviews(workspace: Workspace, sandbox: Sandbox) -> None:
+    assert workspace.run("github", "--no-dbt").returncode == 0
+    pull = add_many_reviews(sandbox, 150)
+    assert len(pull.reviews) > 150
+    sandbox.github.clear_log()
+
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(workspace, sandbox)
+    assert_github_graphql_matches_truth(workspace, sandbox)
+    loaded = workspace.query(
+        "select count(*) from github.raw_pr_reviews "
+        f"where repo = '{pull.repo.full_name}' and pull_number = {pull.number}"
+    )[0][0]
+    assert loaded == len(pull.reviews)
+    # The first 100 came with the page; the rest by node(id:), 100 a query, 1 point each.
+    nested = graphql(sandbox, "node")
+    assert len(nested) == (len(pull.reviews) - 1) // 100
+    assert all(r.cost == 1 for r in nested)
+    assert len(graphql(sandbox, f"repository {pull.repo.full_name}")) == 1
+    # Bots' reviews: REST's login spelling (`name[bot]`) and type.
+    truth = {r["id"]: r["user"]["login"] for r in sandbox.github.org_data.truth("pr_reviews")}
+    logins = dict(workspace.query("select id, user__login from github.raw_pr_reviews"))
+    assert logins == truth
+    assert any(login.endswith("[bot]") for login in logins.values())
+
+
+def test_a_partial_result_loads_what_came_and_heals(workspace: Workspace, sandbox: Sandbox) -> None:
+    assert workspace.run("github", "--no-dbt").returncode == 0
+    org = sandbox.github.org_data
+    org.add_reviews(3)
+    org.merge_pulls(2)
+    fault = sandbox.github.inject("graphql_partial", times=1, match="repository acme/")
+
+    result = workspace.run("github", "--no-dbt")
+    assert fault.hits == 1
+    assert result.returncode == 0, result.output
+    assert "partial errors" in result.stdout
+    assert "partial result: pull request #" in result.stderr
+
+    sandbox.github.clear_log()
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(workspace, sandbox)
+    assert_github_graphql_matches_truth(workspace, sandbox)
