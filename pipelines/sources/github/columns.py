@@ -46,6 +46,8 @@ PULL_REQUEST_COLUMNS = _columns(
     first_commit_at=TIMESTAMP,
     author_type=TEXT,
     is_bot=BOOL,
+    locked=BOOL,
+    draft=BOOL,
 )
 REVIEW_COLUMNS = _columns(
     repo=TEXT,

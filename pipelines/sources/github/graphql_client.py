@@ -3,8 +3,9 @@ points budget, and its errors as GitHub sends them.
 
 - `RATE_LIMITED` (HTTP 200 or 403 with `x-ratelimit-remaining: 0`) waits for the reset like a
   REST primary limit, within `max_rate_limit_wait`; secondary limits reuse `rate_limits.py`.
-- `MAX_NODE_LIMIT_EXCEEDED`, timeouts and 502/504 on a heavy query raise `QueryTooHeavy`: the
-  caller retries with a smaller page.
+- `MAX_NODE_LIMIT_EXCEEDED`, timeouts (the client's, or GitHub's own "Something went wrong
+  while executing your query ... timeout" with no data) and 502/504 on a heavy query raise
+  `QueryTooHeavy`: the caller retries with a smaller page.
 - `errors` beside `data` are partial results: returned for the caller to name and load around.
 """
 
@@ -121,6 +122,8 @@ class GraphQLClient:
             raise QueryTooHeavy(f"{where}: {errors[0].get('message', 'node limit exceeded')}")
         body = _json(response)
         data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, dict) and any(_is_timeout(e) for e in errors):
+            raise QueryTooHeavy(f"{where}: GitHub timed out executing the query")
         if response.status_code >= 400 or not isinstance(data, dict):
             raise SourceError(
                 f"{where}: HTTP {response.status_code}: {_messages(errors, response)}"
@@ -129,6 +132,13 @@ class GraphQLClient:
         if isinstance(cost, int):
             self.stats.add("graphql_points", cost)
         return data, errors
+
+
+def _is_timeout(error: dict[str, Any]) -> bool:
+    """GitHub's answer to a query that ran past its 10 seconds: HTTP 200, no data, and
+    "Something went wrong while executing your query. This may be the result of a timeout"."""
+    message = str(error.get("message", "")).lower()
+    return "timeout" in message or "something went wrong while executing your query" in message
 
 
 def _json(response: Response) -> Any:
