@@ -1,6 +1,7 @@
 """Local imitations of the Linear GraphQL API and the GitHub REST API, serving one synthetic
-company on 127.0.0.1. See `Sandbox`, the pytest fixtures in `sandbox.pytest_plugin`, and
-`python -m sandbox --help`.
+company on 127.0.0.1 (the GitHub server also serves GitHub's GraphQL API, at
+`Sandbox.github.graphql_url`: see `sandbox.github.graphql`). See `Sandbox`, the pytest
+fixtures in `sandbox.pytest_plugin`, and `python -m sandbox --help`.
 """
 
 from __future__ import annotations

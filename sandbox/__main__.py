@@ -30,8 +30,8 @@ def serve(
         typer.Option(help="Also write the `export` lines to this file once serving."),
     ] = None,
 ) -> None:
-    """Serve the Linear GraphQL and GitHub REST imitations of one synthetic company on
-    127.0.0.1, until Ctrl-C or SIGTERM."""
+    """Serve the Linear GraphQL and GitHub REST and GraphQL imitations of one synthetic
+    company on 127.0.0.1, until Ctrl-C or SIGTERM."""
     if size not in SIZES:
         raise typer.BadParameter(f"unknown size {size!r}; choose from {', '.join(SIZES)}")
     box = Sandbox(
@@ -48,6 +48,7 @@ def serve(
         if env_file is not None:
             env_file.write_text(exports)
         typer.echo(f"# sandbox serving ({size}, seed {seed}); Ctrl-C to stop")
+        typer.echo(f"# GitHub GraphQL API: {box.github.graphql_url}")
         typer.echo(exports, nl=False)
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()

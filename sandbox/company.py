@@ -91,6 +91,8 @@ class Size:
     labels: int = 8
     repos: int = 2
     pulls: int = 60  # over all repos
+    #: Pull requests with more than 100 reviews each (150-320; GraphQL's nested overflow).
+    many_review_pulls: int = 0
 
 
 SIZES: dict[str, Size] = {

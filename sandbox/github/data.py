@@ -239,6 +239,13 @@ class GitHubOrg(Mutations):
         self._pulls[(pull.repo.id, pull.number)] = pull
         self._by_repo["pulls"][pull.repo.id].append(pull)
 
+    def _index_repo(self, repo: Repo) -> None:
+        self._repos[repo.full_name.lower()] = repo
+        self._repo_ids[repo.id] = repo
+        for rows in self._by_repo.values():
+            rows.setdefault(repo.id, [])
+        self.render.forget_repo(repo)
+
     def _index_review_comment(self, comment: ReviewComment) -> None:
         self._by_repo["review_comments"][comment.pull.repo.id].append(comment)
 

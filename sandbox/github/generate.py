@@ -7,6 +7,7 @@ import random
 from datetime import datetime, timedelta
 
 from sandbox.company import Company, Person
+from sandbox.github.history import add_history
 from sandbox.github.models import (
     Account,
     Issue,
@@ -89,6 +90,7 @@ class WorldBuilder:
         self._issue_comments(world)
         for pull in world.pulls:
             bump_pull(pull)
+        add_history(world, self.company)
         return world
 
     # -- accounts ------------------------------------------------------------------------------

@@ -134,10 +134,33 @@ class Pull:
     reviews: list[Review] = field(default_factory=list, repr=False)
     inline: list[ReviewComment] = field(default_factory=list, repr=False)  # review comments
     conversation: list[IssueComment] = field(default_factory=list, repr=False)
-    #: Its commits, oldest first (`len == commits`; the last one is `head_sha`).
-    commit_list: list[Commit] = field(default_factory=list, repr=False)
-    #: Its timeline events (ready for review, review requested, merged, ...), oldest first.
-    timeline: list[TimelineEvent] = field(default_factory=list, repr=False)
+    #: Its commits and timeline events as made so far (read `commit_list` and `timeline`).
+    made_commits: list[Commit] = field(default_factory=list, repr=False)
+    made_timeline: list[TimelineEvent] = field(default_factory=list, repr=False)
+    #: What makes its commits and timeline on first use (`history.py`; then None).
+    history: object = field(default=None, repr=False)
+
+    @property
+    def commit_list(self) -> list[Commit]:
+        """Its commits, oldest first (`len == commits`; the last one is `head_sha`)."""
+        self._make_history()
+        return self.made_commits
+
+    @commit_list.setter
+    def commit_list(self, commits: list[Commit]) -> None:
+        self.made_commits = commits
+
+    @property
+    def timeline(self) -> list[TimelineEvent]:
+        """Its timeline events (ready for review, review requested, merged, ...), oldest first."""
+        self._make_history()
+        return self.made_timeline
+
+    def _make_history(self) -> None:
+        maker = self.history
+        if maker is not None:
+            self.history = None
+            maker(self)  # type: ignore[operator]
 
     @property
     def merged(self) -> bool:

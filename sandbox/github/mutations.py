@@ -9,7 +9,8 @@ import threading
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from sandbox.github.models import Account, IssueComment, Pull, ReviewComment
+from sandbox.github.history import new_commits, record
+from sandbox.github.models import Account, IssueComment, Pull, Repo, ReviewComment
 from sandbox.github.vocab import COMMENT_BODIES, UNRELATED_BRANCHES, UNRELATED_TITLES
 from sandbox.github.world import World, new_review, new_review_comment, sha, slug
 
@@ -29,6 +30,7 @@ class Mutations:
     lock: threading.RLock
 
     def _index_pull(self, pull: Pull) -> None: ...
+    def _index_repo(self, repo: Repo) -> None: ...
     def _index_review_comment(self, comment: ReviewComment) -> None: ...
     def _index_issue_comment(self, comment: IssueComment) -> None: ...
     def _changed(self) -> None: ...
@@ -80,10 +82,16 @@ class Mutations:
                 )
                 self.world.reviews.append(review)
                 pull.reviews.append(review)
+                self._fulfil_request(pull, review.user)
                 self._touch(pull, at)
                 out.append(self._key(pull))
             self._changed()
             return out
+
+    @staticmethod
+    def _fulfil_request(pull: Pull, reviewer: Account) -> None:
+        """A review answers its reviewer's pending request, as on GitHub."""
+        pull.requested_reviewers = [a for a in pull.requested_reviewers if a is not reviewer]
 
     def add_review_comments(self, k: int = 1) -> list[tuple[str, int, int]]:
         """Add one inline comment (in a new COMMENTED review, as GitHub makes for a single
@@ -157,12 +165,16 @@ class Mutations:
         with self.lock:
             at, out = self.clock.tick(), []
             for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+                if pull.draft:
+                    record(pull, "ReadyForReviewEvent", pull.user, at)
                 pull.state, pull.draft = "closed", False
                 pull.closed_at = pull.merged_at = at
                 pull.merge_commit_sha = sha(self.rng)
                 pull.merged_by = self._someone_but(pull.user)
                 pull.mergeable, pull.mergeable_state = None, "unknown"
                 pull.requested_reviewers, pull.requested_teams = [], []
+                record(pull, "MergedEvent", pull.merged_by, at)
+                record(pull, "ClosedEvent", pull.merged_by, at)
                 self._touch(pull, at)
                 out.append(self._key(pull))
             self._changed()
@@ -175,6 +187,7 @@ class Mutations:
             for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
                 pull.state, pull.closed_at = "closed", at
                 pull.mergeable, pull.mergeable_state = None, "unknown"
+                record(pull, "ClosedEvent", pull.user, at)
                 self._touch(pull, at)
                 out.append(self._key(pull))
             self._changed()
@@ -186,15 +199,61 @@ class Mutations:
             at, out = self.clock.tick(), []
             for _ in range(k):
                 pull = self._new_pull(at)
+                pull.commit_list = new_commits(pull)
                 self.world.pulls.append(pull)
                 self._index_pull(pull)
                 out.append(self._key(pull))
             self._changed()
             return out
 
-    def _new_pull(self, at: datetime) -> Pull:
+    def archive_repos(self, k: int = 1) -> list[str]:
+        """Archive k repositories (GraphQL `isArchived`, REST `archived`); returns their names."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for repo in self._pick([r for r in self.world.repos if not r.archived], k):
+                repo.archived, repo.updated_at = True, at
+                self._index_repo(repo)
+                out.append(repo.full_name)
+            self._changed()
+            return out
+
+    def add_repos(self, k: int = 1, *, pulls: int = 0) -> list[str]:
+        """Create k repositories in the org, each with `pulls` new open pull requests."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for _ in range(k):
+                index = len(self.world.repos)
+                owner = self.world.org
+                repo = Repo(
+                    id=600_000_000 + index * 104_729 + 500,
+                    owner=owner,
+                    name=f"service-{index}",
+                    description=f"The service-{index} of {owner.login}",
+                    language="Go",
+                    topics=[owner.login],
+                    created_at=at,
+                    updated_at=at,
+                    pushed_at=at,
+                    size=0,
+                    stargazers=0,
+                    forks=0,
+                    open_issues=pulls,
+                )
+                self.world.repos.append(repo)
+                self.world.next_number[repo.id] = 1
+                self._index_repo(repo)
+                for _ in range(pulls):
+                    pull = self._new_pull(at, repo)
+                    pull.commit_list = new_commits(pull)
+                    self.world.pulls.append(pull)
+                    self._index_pull(pull)
+                out.append(repo.full_name)
+            self._changed()
+            return out
+
+    def _new_pull(self, at: datetime, repo: Repo | None = None) -> Pull:
         rng, world = self.rng, self.world
-        repo = rng.choice(world.repos)
+        repo = repo or rng.choice(world.repos)
         ref = world.unused_refs.pop() if world.unused_refs and rng.random() < 0.5 else None
         author = rng.choice(world.members)
         if ref is not None:

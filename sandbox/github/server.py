@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
@@ -12,9 +13,9 @@ from typing import Any
 
 from sandbox.company import Company
 from sandbox.core import GENERIC_FAULTS, ApiServer, Fault, RateWindow, Request, Response
+from sandbox.github import graphql as github_graphql
 from sandbox.github.clock import http_date, parse_gh_time, parse_http_date
 from sandbox.github.data import GitHubOrg
-from sandbox.github.graphql.endpoint import GraphQLEndpoint, operation_label
 from sandbox.github.models import Pull, Repo
 from sandbox.github.responses import (
     RATE_DOCS,
@@ -44,16 +45,11 @@ ISSUE_COMMENTS_DOCS = (
 MEMBERS_DOCS = "https://docs.github.com/rest/orgs/members#list-organization-members"
 #: Fault kinds only GitHub has (see `GitHubServer.fault_response`).
 GITHUB_FAULTS = ("primary_limit", "secondary_limit", "secondary_limit_no_retry_after")
-#: Fault kinds of the GraphQL endpoint: one pull request's nested connection fails (data plus
-#: errors), the query times out (200 with GitHub's timeout error), or answers 502.
-GRAPHQL_FAULTS = ("graphql_partial", "graphql_timeout", "graphql_502")
-GRAPHQL_AUTH_DOCS = (
-    "https://docs.github.com/graphql/guides/forming-calls-with-graphql#authenticating-with-graphql"
-)
 
 
-class GitHubServer(ApiServer):
-    """Serves one company's GitHub org over HTTP on 127.0.0.1 (see the module docstring)."""
+class GitHubServer(github_graphql.GraphQLServing, ApiServer):
+    """Serves one company's GitHub org over HTTP on 127.0.0.1 (see the module docstring), and
+    its GraphQL API (`graphql_url`; see `sandbox.github.graphql`)."""
 
     name = "github"
 
@@ -71,6 +67,7 @@ class GitHubServer(ApiServer):
         window_seconds: float = 3600.0,
         path_prefix: str = "",
         graphql_points_per_hour: int = 5000,
+        graphql_bot_logins_without_suffix: bool = False,
     ) -> None:
         super().__init__(host=host, port=port, latency_ms=latency_ms)
         self.token = token
@@ -85,7 +82,10 @@ class GitHubServer(ApiServer):
         #: The GraphQL API's own points budget (`x-ratelimit-resource: graphql`).
         self.graphql_window = RateWindow(graphql_points_per_hour, window_seconds)
         viewer = members[0] if members else self.org_data.org
-        self.graphql = GraphQLEndpoint(self.org_data, viewer, self.graphql_window)
+        self.graphql = github_graphql.GraphQLEndpoint(self.org_data, viewer, self.graphql_window)
+        #: github.com's GraphQL names bots without REST's "[bot]" ("dependabot", not
+        #: "dependabot[bot]"); off by default until the GitHub source maps the two.
+        self.graphql.bot_logins_without_suffix = graphql_bot_logins_without_suffix
 
     @property
     def repo_names(self) -> list[str]:
@@ -94,31 +94,20 @@ class GitHubServer(ApiServer):
 
     def inject(self, kind: str, **options: Any) -> Fault:
         """Queue a fault: a generic kind (see `sandbox.core.Fault`) or one of `GITHUB_FAULTS`."""
-        kinds = GENERIC_FAULTS + GITHUB_FAULTS + GRAPHQL_FAULTS
+        kinds = GENERIC_FAULTS + GITHUB_FAULTS + github_graphql.GRAPHQL_FAULTS
         if kind not in kinds:
             raise ValueError(f"unknown fault kind {kind!r}; use {kinds}")
         return super().inject(kind, **options)
 
     @property
+    def org_lock(self) -> threading.RLock:
+        """The lock that serialises access to the org's data."""
+        return self.org_data.lock
+
+    @property
     def api_url(self) -> str:
         """The API root a client is configured with (`sources.github.base_url`)."""
         return self.url + self.path_prefix
-
-    @property
-    def graphql_path(self) -> str:
-        """`/graphql` beside a root-mounted REST API (api.github.com); `/api/graphql` beside
-        `/api/v3` (GitHub Enterprise Server)."""
-        if self.path_prefix.endswith("/v3"):
-            return self.path_prefix[: -len("/v3")] + "/graphql"
-        return self.path_prefix + "/graphql"
-
-    @property
-    def graphql_url(self) -> str:
-        """The GraphQL endpoint a client posts queries to."""
-        return self.url + self.graphql_path
-
-    def _is_graphql(self, request: Request) -> bool:
-        return request.path.rstrip("/") == self.graphql_path
 
     def start(self) -> GitHubServer:
         super().start()
@@ -136,9 +125,9 @@ class GitHubServer(ApiServer):
     # -- ApiServer hooks -----------------------------------------------------------------------
     def operation(self, request: Request) -> str:
         """ "pulls.list acme/api", "pulls.get acme/api#12", "users.get <login>", "rate_limit";
-        GraphQL: "graphql repository acme/api" (the root fields)."""
+        GraphQL: "graphql repository acme/api" (its root fields)."""
         if self._is_graphql(request):
-            return operation_label(request)
+            return github_graphql.operation_label(request)
         inner = self._unprefixed(request)
         route = parse_route(inner.path) if inner is not None else None
         if route is None:
@@ -172,7 +161,9 @@ class GitHubServer(ApiServer):
         429 when `status=429`). "secondary_limit": 403 or 429 (`status`) with retry-after;
         "secondary_limit_no_retry_after": the same without it (the budget not spent)."""
         if self._is_graphql(request):
-            return self._graphql_fault(fault, request)
+            answer = self._graphql_fault(fault, request)
+            if answer is not None:
+                return answer
         if fault.kind == "primary_limit":
             self.rate_window.exhaust(reset_in=fault.seconds)
             return self._finish(self._exceeded(429 if fault.status == 429 else 403))
@@ -189,67 +180,9 @@ class GitHubServer(ApiServer):
             return self._finish(GitHubResponse(status, body, headers))
         return super().fault_response(fault, request)
 
-    def _graphql_fault(self, fault: Fault, request: Request) -> Response:
-        """Faults on the GraphQL endpoint: "primary_limit" exhausts the points budget (reset in
-        `fault.seconds`) and answers RATE_LIMITED (HTTP 200, or `status` 403/429); secondary
-        limits as on REST; "graphql_partial", "graphql_timeout", "graphql_502"."""
-        if fault.kind == "primary_limit":
-            self.graphql_window.exhaust(reset_in=fault.seconds)
-            status = fault.status if fault.status in (403, 429) else 200
-            return self._finish_graphql(self.graphql.rate_limited(status))
-        if fault.kind in ("secondary_limit", "secondary_limit_no_retry_after"):
-            status = fault.status if fault.status in (403, 429) else 403
-            body = {
-                "message": fault.message or SECONDARY_MESSAGE,
-                "documentation_url": SECONDARY_DOCS,
-            }
-            headers: dict[str, str] = {}
-            if fault.kind == "secondary_limit":
-                retry = math.ceil(fault.retry_after) if fault.retry_after else 1
-                headers["retry-after"] = str(retry)
-            return self._finish_graphql(GitHubResponse(status, body, headers))
-        if fault.kind in GRAPHQL_FAULTS:
-            denied = self._authenticate_graphql(request)
-            if denied is not None:
-                return self._finish_graphql(denied)
-            kind = fault.kind.removeprefix("graphql_")
-            with self.org_data.lock:
-                return self._finish_graphql(self.graphql.answer(request, fault=kind))
-        return super().fault_response(fault, request)
-
-    def _authenticate_graphql(self, request: Request) -> GitHubResponse | None:
-        denied = self._authenticate(request)
-        if denied is None:
-            return None
-        missing = not request.headers.get("authorization")
-        message = "This endpoint requires you to be authenticated." if missing else None
-        body = {
-            "message": message or "Bad credentials",
-            "documentation_url": GRAPHQL_AUTH_DOCS
-            if missing
-            else "https://docs.github.com/graphql",
-        }
-        return GitHubResponse(401, body)
-
-    def _finish_graphql(self, response: GitHubResponse) -> GitHubResponse:
-        response.headers.update(
-            {
-                **self.graphql.rate_headers(),
-                "x-github-media-type": "github.v4; format=json",
-                "x-github-request-id": f"5A1D:{next(self._request_ids):08X}",
-            }
-        )
-        return response
-
     def handle(self, request: Request) -> Response:
         if self._is_graphql(request):
-            if request.method != "POST":
-                return self._finish_graphql(not_found())
-            denied = self._authenticate_graphql(request)
-            if denied is not None:
-                return self._finish_graphql(denied)
-            with self.org_data.lock:
-                return self._finish_graphql(self.graphql.answer(request))
+            return self._serve_graphql(request)
         inner = self._unprefixed(request)
         if inner is None:
             return self._finish(not_found())
@@ -334,7 +267,7 @@ class GitHubServer(ApiServer):
             "resources": {
                 "core": core,
                 "search": fresh,
-                "graphql": {**core, "used": 0, "remaining": window.limit},
+                "graphql": self.graphql.rate_resource(),
             },
             "rate": core,
         }

@@ -177,7 +177,7 @@ class Renderer:
                 "has_pages": False,
                 "has_downloads": True,
                 "has_discussions": False,
-                "archived": False,
+                "archived": repo.archived,
                 "disabled": False,
                 "visibility": "private",
                 "pushed_at": gh_time(repo.pushed_at),
@@ -214,6 +214,10 @@ class Renderer:
         if repo.owner.type != "Organization":
             return self.repo(repo)
         return {**self.repo(repo), "organization": self.user(repo.owner)}
+
+    def forget_repo(self, repo: Repo) -> None:
+        """Drop a repository's cached shape (after it changed, e.g. was archived)."""
+        self._repos.pop(repo.id, None)
 
     # -- small shared objects ------------------------------------------------------------------
     def label(self, label: Label) -> Json:

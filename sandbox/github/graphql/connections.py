@@ -161,8 +161,8 @@ def paginate(
         items[window_start:window_stop],
         keys[window_start:window_stop],
         total=len(items),
-        has_next=window_stop < len(items) if before is None else window_stop < stop,
-        has_prev=window_start > 0 if after is None else window_start > start,
+        has_next=window_stop < len(items),  # items after the page exist (GitHub says so
+        has_prev=window_start > 0,  # both ways, whichever way the client pages)
     )
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sandbox.github.models import Account, Commit, Pull, Team
+from sandbox.github.history import commits_of, timeline_of
+from sandbox.github.models import Account, Commit, Pull, Repo, Team
 from sandbox.github.shapes import node_id
 
 if TYPE_CHECKING:
@@ -36,13 +37,19 @@ class Context:
     rate: RateState
     #: A fault armed for this execution: the first nested connection of a pull request fails.
     fail_one_nested: bool = False
-    _nodes: dict[str, Any] | None = field(default=None, repr=False)
+    #: Bots' logins as github.com's GraphQL spells them ("dependabot", REST "dependabot[bot]").
+    bot_logins_without_suffix: bool = False
+    _nodes: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def node(self, global_id: str) -> Any:
         """The object a global node id names, or None."""
-        if self._nodes is None:
-            self._nodes = _node_index(self.org)
-        return self._nodes.get(global_id)
+        decoded = decode_node_id(global_id)
+        if decoded is None:
+            return None
+        kind = decoded[0]
+        if kind not in self._nodes:
+            self._nodes[kind] = _kind_index(self.org, kind)
+        return self._nodes[kind].get(global_id)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,17 @@ class ReviewRequest:
     @property
     def database_id(self) -> int:
         return (self.pull.id * 31 + self.requested.id) % 2_000_000_000
+
+
+@dataclass(frozen=True)
+class BranchRef:
+    """A repository's default branch (`Ref`)."""
+
+    repo: Repo
+
+    @property
+    def name(self) -> str:
+        return self.repo.default_branch
 
 
 @dataclass(frozen=True)
@@ -75,6 +93,11 @@ def pull_commit_node_id(item: PullCommit) -> str:
     return base64.b64encode(raw.encode()).decode()
 
 
+def ref_node_id(repo: Repo) -> str:
+    """The id of a repository's default branch ref."""
+    return node_id("Ref", repo.id * 1000 + 1)
+
+
 def account_paths(account: Account) -> tuple[str, str]:
     """(resourcePath, url) of an account (bots live under /apps/)."""
     if account.type == "Bot":
@@ -88,31 +111,56 @@ def pull_path(pull: Pull) -> str:
     return f"/{pull.repo.full_name}/pull/{pull.number}"
 
 
-def _node_index(org: GitHubOrg) -> dict[str, Any]:
+def decode_node_id(global_id: str) -> tuple[str, str] | None:
+    """(type name, rest) of a legacy node id (`MDQ6VXNlcjE=` -> ("User", "1")), or None."""
+    try:
+        raw = base64.b64decode(global_id, validate=True).decode()
+        length, _, body = raw.partition(":")
+        size = int(length)
+    except ValueError:
+        return None
+    kind, rest = body[:size], body[size:]
+    return (kind, rest) if len(kind) == size and rest else None
+
+
+def _kind_index(org: GitHubOrg, kind: str) -> dict[str, Any]:
+    """Every object of one node type by its global id."""
     world = org.world
-    index: dict[str, Any] = {}
-    for account in world.accounts.values():
-        index[node_id(account.type, account.id)] = account
-    for repo in world.repos:
-        index[node_id("Repository", repo.id)] = repo
-    for pull in world.pulls:
-        index[node_id("PullRequest", pull.id)] = pull
-        for event in pull.timeline:
-            index[node_id(event.kind, event.id)] = event
-        for commit in pull.commit_list:
-            index[pull_commit_node_id(PullCommit(pull, commit))] = PullCommit(pull, commit)
-            index[commit_node_id(commit)] = commit
-    for review in world.reviews:
-        index[node_id("PullRequestReview", review.id)] = review
-    for comment in world.issue_comments:
-        if comment.pull is not None:
-            index[node_id("IssueComment", comment.id)] = comment
-    for labels in world.labels.values():
-        for label in labels:
-            index[node_id("Label", label.id)] = label
-    for milestones in world.milestones.values():
-        for milestone in milestones:
-            index[node_id("Milestone", milestone.id)] = milestone
-    for team in world.teams:
-        index[node_id("Team", team.id)] = team
-    return index
+    objects: list[tuple[str, Any]] = []
+    if kind in ("User", "Bot", "Organization", "Mannequin"):
+        objects = [(node_id(a.type, a.id), a) for a in world.accounts.values()]
+    elif kind == "Repository":
+        objects = [(node_id(kind, r.id), r) for r in world.repos]
+    elif kind == "PullRequest":
+        objects = [(node_id(kind, p.id), p) for p in world.pulls]
+    elif kind == "PullRequestReview":
+        objects = [(node_id(kind, r.id), r) for r in world.reviews]
+    elif kind == "PullRequestReviewComment":
+        objects = [(node_id(kind, c.id), c) for c in world.review_comments]
+    elif kind == "IssueComment":
+        objects = [(node_id(kind, c.id), c) for c in world.issue_comments if c.pull is not None]
+    elif kind == "Label":
+        objects = [(node_id(kind, x.id), x) for labels in world.labels.values() for x in labels]
+    elif kind == "Milestone":
+        objects = [(node_id(kind, m.id), m) for ms in world.milestones.values() for m in ms]
+    elif kind == "Team":
+        objects = [(node_id(kind, t.id), t) for t in world.teams]
+    elif kind.endswith("Event"):
+        objects = [(node_id(e.kind, e.id), e) for p in world.pulls for e in timeline_of(p)]
+    elif kind in ("Commit", "PullRequestCommit"):
+        from sandbox.github.graphql.objects import merge_commit
+
+        for pull in world.pulls:
+            for commit in commits_of(pull):
+                item = PullCommit(pull, commit)
+                objects += [(commit_node_id(commit), commit), (pull_commit_node_id(item), item)]
+            merged = merge_commit(pull)
+            if merged is not None:
+                objects.append((commit_node_id(merged), merged))
+    elif kind == "Ref":
+        objects = [(ref_node_id(r), BranchRef(r)) for r in world.repos]
+    elif kind == "PullRequestReviewThread":
+        from sandbox.github.graphql.review_comments import threads
+
+        objects = [(node_id(kind, t.root.id), t) for p in world.pulls for t in threads(p)]
+    return dict(objects)

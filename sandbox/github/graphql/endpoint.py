@@ -129,6 +129,7 @@ class GraphQLEndpoint:
         self.window = window
         self.schema = executable_schema()
         self.heavy_query_nodes: int | None = None
+        self.bot_logins_without_suffix = False
         self.timeout_query_nodes: int | None = None
         self.charges: list[Charge] = []
 
@@ -141,6 +142,16 @@ class GraphQLEndpoint:
             "x-ratelimit-used": str(min(window.used, window.limit)),
             "x-ratelimit-reset": str(math.ceil(window.reset_at)),
             "x-ratelimit-resource": "graphql",
+        }
+
+    def rate_resource(self) -> dict[str, int]:
+        """The `graphql` entry of REST's `GET /rate_limit`."""
+        window = self.window
+        return {
+            "limit": window.limit,
+            "remaining": window.remaining,
+            "reset": math.ceil(window.reset_at),
+            "used": min(window.used, window.limit),
         }
 
     def rate_limited(self, status: int = 200) -> GitHubResponse:
@@ -235,7 +246,13 @@ class GraphQLEndpoint:
             reset_at=datetime.fromtimestamp(math.ceil(window.reset_at), UTC),
             used=min(window.used, window.limit),
         )
-        context = Context(self.org, self.viewer, rate, fail_one_nested=partial)
+        context = Context(
+            self.org,
+            self.viewer,
+            rate,
+            fail_one_nested=partial,
+            bot_logins_without_suffix=self.bot_logins_without_suffix,
+        )
         name = prepared.operation.name.value if prepared.operation.name else None
         result = execute(
             self.schema,

@@ -11,7 +11,8 @@
   60) } }` is 1 + 100 + 5,000 = 5,101 requests, 51 points.
 
 A connection without `first`/`last` counts as one node (it may only be asking for
-`totalCount`); `@skip`/`@include` are honoured; fragments count where they are spread.
+`totalCount`); `nodes(ids: [...])` multiplies what is below it by the number of ids;
+`@skip`/`@include` are honoured; fragments count where they are spread.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    Undefined,
     get_named_type,
     value_from_ast,
+    value_from_ast_untyped,
 )
 from graphql.execution.values import get_directive_values
 from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
@@ -120,19 +123,26 @@ class _Walker:
             return 0, 0
         named = get_named_type(definition.type)
         if not named.name.endswith("Connection"):
-            return self.selections(node.selection_set, named, multiplier)
+            return self.selections(node.selection_set, named, multiplier * self.ids(node))
         size = self.page_size(node, definition)
         nodes, requests = multiplier * size, multiplier
         inner_nodes, inner_requests = self.selections(node.selection_set, named, multiplier * size)
         return nodes + inner_nodes, requests + inner_requests
+
+    def ids(self, node: FieldNode) -> int:
+        """How many objects `nodes(ids: [...])` asks for (1 for any other field)."""
+        for argument in node.arguments or ():
+            if argument.name.value == "ids":
+                value = value_from_ast_untyped(argument.value, self.variables)
+                return len(value) if isinstance(value, list) else 1
+        return 1
 
     def page_size(self, node: FieldNode, definition: Any) -> int:
         values: dict[str, Any] = {}
         for argument in node.arguments or ():
             if argument.name.value in ("first", "last"):
                 arg_type = definition.args[argument.name.value].type
-                values[argument.name.value] = value_from_ast(
-                    argument.value, arg_type, self.variables
-                )
+                value = value_from_ast(argument.value, arg_type, self.variables)
+                values[argument.name.value] = None if value is Undefined else value
         size = values.get("first") if values.get("first") is not None else values.get("last")
         return 1 if size is None else max(int(size), 0)

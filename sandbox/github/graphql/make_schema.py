@@ -59,6 +59,7 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "Query": ("id", "node", "nodes", "organization", "rateLimit", "repository", "user", "viewer"),
     "Node": None,
     "Actor": None,
+    "RepositoryOwner": _f("avatarUrl id login resourcePath url"),
     "RateLimit": None,
     "PageInfo": None,
     "Organization": (*_ACTOR, "name", "repositories", "repository"),
@@ -71,7 +72,7 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "RequestedReviewer": None,
     "Repository": _f(
         "createdAt databaseId defaultBranchRef description id isArchived isFork isPrivate name "
-        "nameWithOwner pullRequest pullRequests pushedAt resourcePath updatedAt url"
+        "nameWithOwner owner pullRequest pullRequests pushedAt resourcePath updatedAt url"
     ),
     "RepositoryConnection": None,
     "RepositoryEdge": None,
@@ -79,8 +80,9 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "PullRequest": _f(
         "additions assignees author authorAssociation baseRefName baseRefOid baseRepository body "
         "changedFiles closed closedAt comments commits createdAt databaseId deletions headRefName "
-        "headRefOid headRepository id isCrossRepository isDraft labels locked mergeCommit merged "
-        "mergedAt mergedBy milestone number permalink repository resourcePath reviewRequests "
+        "headRefOid headRepository headRepositoryOwner id isCrossRepository isDraft labels locked "
+        "mergeCommit merged mergedAt mergedBy milestone number permalink repository resourcePath "
+        "reviewRequests reviewThreads "
         "reviews state timelineItems title totalCommentsCount updatedAt url"
     ),
     "PullRequestConnection": None,
@@ -98,11 +100,23 @@ SPEC: dict[str, tuple[str, ...] | None] = {
     "ReviewRequestConnection": None,
     "ReviewRequestEdge": None,
     "PullRequestReview": _f(
-        "author authorAssociation body commit createdAt databaseId id pullRequest resourcePath "
-        "state submittedAt updatedAt url"
+        "author authorAssociation body comments commit createdAt databaseId id pullRequest "
+        "resourcePath state submittedAt updatedAt url"
     ),
     "PullRequestReviewConnection": None,
     "PullRequestReviewEdge": None,
+    "PullRequestReviewComment": _f(
+        "author authorAssociation body commit createdAt databaseId diffHunk id line "
+        "originalCommit originalLine path pullRequest pullRequestReview replyTo resourcePath "
+        "startLine updatedAt url"
+    ),
+    "PullRequestReviewCommentConnection": None,
+    "PullRequestReviewCommentEdge": None,
+    "PullRequestReviewThread": _f(
+        "comments diffSide id isOutdated isResolved line path pullRequest startLine"
+    ),
+    "PullRequestReviewThreadConnection": None,
+    "PullRequestReviewThreadEdge": None,
     "PullRequestCommit": None,
     "PullRequestCommitConnection": None,
     "PullRequestCommitEdge": None,

@@ -1,31 +1,46 @@
-"""Field resolvers of the sandbox's GitHub GraphQL types, over the same records the REST API
-renders (`sandbox/github/models.py`): same database ids, node ids (`shapes.node_id`), times
-and logins. `RESOLVERS[type][field](obj, info, **args)`; connections page with
-`connections.paginate`."""
+"""Field resolvers of the sandbox's GitHub GraphQL types (repositories, pull requests and
+reviews here; accounts in `accounts.py`, small records in `items.py`), over the same records
+the REST API renders (`sandbox/github/models.py`): same database ids, node ids
+(`shapes.node_id`), times and logins. `RESOLVERS[type][field](obj, info, **args)`;
+connections page with `connections.paginate`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from graphql import GraphQLResolveInfo
 
+from sandbox.github.graphql.accounts import ACCOUNT, ORGANIZATION, TEAM, Resolver, _by_id, _ts, v
 from sandbox.github.graphql.connections import Connection, paginate
 from sandbox.github.graphql.context import (
     WEB,
+    BranchRef,
     Context,
     PullCommit,
     ReviewRequest,
-    account_paths,
-    commit_node_id,
-    pull_commit_node_id,
     pull_path,
+    ref_node_id,
 )
 from sandbox.github.graphql.errors import GitHubGraphQLError
+from sandbox.github.graphql.items import (
+    COMMIT,
+    ISSUE_COMMENT,
+    LABEL,
+    MILESTONE,
+    PULL_COMMIT,
+    REVIEW_REQUEST,
+)
+from sandbox.github.graphql.review_comments import (
+    REVIEW_COMMENT,
+    THREAD,
+    Thread,
+    review_comments,
+    review_threads,
+)
 from sandbox.github.graphql.timeline import timeline_items
+from sandbox.github.history import commits_of
 from sandbox.github.models import (
-    Account,
     Commit,
     IssueComment,
     Label,
@@ -33,93 +48,10 @@ from sandbox.github.models import (
     Pull,
     Repo,
     Review,
+    ReviewComment,
     Team,
 )
 from sandbox.github.shapes import association, node_id
-
-Resolver = Callable[..., Any]
-
-
-def v(read: Callable[[Any], Any]) -> Resolver:
-    """A resolver reading one value off the object."""
-    return lambda obj, _info, **_args: read(obj)
-
-
-def _ts(value: datetime) -> int:
-    return int(value.timestamp())
-
-
-def _by_id(item: Any) -> tuple[int]:
-    return (item.id,)
-
-
-# -- accounts ------------------------------------------------------------------------------------
-def _avatar(account: Account, _info: GraphQLResolveInfo, size: int | None = None) -> str:
-    url = f"https://avatars.githubusercontent.com/u/{account.id}?v=4"
-    return url if size is None else f"{url}&s={size}"
-
-
-ACCOUNT: dict[str, Resolver] = {
-    "avatarUrl": _avatar,
-    "createdAt": v(lambda a: a.created_at),
-    "databaseId": v(lambda a: a.id),
-    "id": v(lambda a: node_id(a.type, a.id)),
-    "login": v(lambda a: a.login),
-    "resourcePath": v(lambda a: account_paths(a)[0]),
-    "updatedAt": v(lambda a: a.updated_at),
-    "url": v(lambda a: account_paths(a)[1]),
-    "email": v(lambda a: a.email or ""),
-    "name": v(lambda a: a.name),
-}
-
-
-def _org_repositories(org: Account, info: GraphQLResolveInfo, **args: Any) -> Connection:
-    context: Context = info.context
-    repos = [r for r in context.org.world.repos if r.owner is org]
-    if args.get("isArchived") is not None:
-        repos = [r for r in repos if r.archived == args["isArchived"]]
-    if args.get("isFork") is not None:
-        repos = [r for r in repos if r.fork == args["isFork"]]
-    order = args.get("orderBy") or {}
-    field = order.get("field")
-    keys: dict[str | None, Callable[[Repo], tuple[Any, ...]]] = {
-        None: lambda r: (r.id,),
-        "NAME": lambda r: (r.name.lower(), r.id),
-        "CREATED_AT": lambda r: (_ts(r.created_at), r.id),
-        "UPDATED_AT": lambda r: (_ts(r.updated_at), r.id),
-        "PUSHED_AT": lambda r: (_ts(r.pushed_at), r.id),
-        "STARGAZERS": lambda r: (r.stargazers, r.id),
-    }
-    key = keys[field]
-    descending = order.get("direction") == "DESC"
-    repos.sort(key=key, reverse=descending)
-    return paginate(repos, key, args, info, descending=descending)
-
-
-def _org_repository(org: Account, info: GraphQLResolveInfo, name: str, **_: Any) -> Repo | None:
-    repo = info.context.org.repo(org.login, name)
-    if repo is None:
-        raise GitHubGraphQLError(
-            "NOT_FOUND", f"Could not resolve to a Repository with the name '{org.login}/{name}'."
-        )
-    return repo
-
-
-ORGANIZATION = {**ACCOUNT, "repositories": _org_repositories, "repository": _org_repository}
-
-TEAM: dict[str, Resolver] = {
-    "combinedSlug": v(lambda t: f"{t.org}/{t.slug}"),
-    "createdAt": lambda t, info: info.context.org.org.created_at,
-    "updatedAt": lambda t, info: info.context.org.org.updated_at,
-    "databaseId": v(lambda t: t.id),
-    "description": v(lambda t: t.description),
-    "id": v(lambda t: node_id("Team", t.id)),
-    "name": v(lambda t: t.name),
-    "slug": v(lambda t: t.slug),
-    "resourcePath": v(lambda t: f"/orgs/{t.org}/teams/{t.slug}"),
-    "url": v(lambda t: f"{WEB}/orgs/{t.org}/teams/{t.slug}"),
-}
-
 
 # -- repositories --------------------------------------------------------------------------------
 _PULL_ORDER: dict[str, tuple[str, Callable[[Pull], tuple[Any, ...]]]] = {
@@ -170,7 +102,7 @@ def _pull_request(repo: Repo, info: GraphQLResolveInfo, number: int) -> Pull | N
 REPOSITORY: dict[str, Resolver] = {
     "createdAt": v(lambda r: r.created_at),
     "databaseId": v(lambda r: r.id),
-    "defaultBranchRef": v(lambda r: {"repo": r, "name": r.default_branch}),
+    "defaultBranchRef": v(BranchRef),
     "description": v(lambda r: r.description),
     "id": v(lambda r: node_id("Repository", r.id)),
     "isArchived": v(lambda r: r.archived),
@@ -178,6 +110,7 @@ REPOSITORY: dict[str, Resolver] = {
     "isPrivate": v(lambda r: True),
     "name": v(lambda r: r.name),
     "nameWithOwner": v(lambda r: r.full_name),
+    "owner": v(lambda r: r.owner),
     "pullRequest": _pull_request,
     "pullRequests": _pull_requests,
     "pushedAt": v(lambda r: r.pushed_at),
@@ -186,8 +119,8 @@ REPOSITORY: dict[str, Resolver] = {
     "url": v(lambda r: f"{WEB}/{r.full_name}"),
 }
 REF: dict[str, Resolver] = {
-    "id": v(lambda ref: node_id("Ref", ref["repo"].id * 1000 + 1)),
-    "name": v(lambda ref: ref["name"]),
+    "id": v(lambda ref: ref_node_id(ref.repo)),
+    "name": v(lambda ref: ref.name),
     "prefix": v(lambda ref: "refs/heads/"),
 }
 
@@ -232,7 +165,7 @@ def _comments(pull: Pull, args: dict[str, Any]) -> list[IssueComment]:
     return rows
 
 
-def _merge_commit(pull: Pull) -> Commit | None:
+def merge_commit(pull: Pull) -> Commit | None:
     if not pull.merged or pull.merge_commit_sha is None or pull.merged_at is None:
         return None
     author = pull.merged_by or pull.user
@@ -254,7 +187,7 @@ PULL_REQUEST: dict[str, Resolver] = {
     "closedAt": v(lambda p: p.closed_at),
     "comments": nested(_comments, lambda c: (c.id,)),
     "commits": nested(
-        lambda p, _a: [PullCommit(p, c) for c in p.commit_list],
+        lambda p, _a: [PullCommit(p, c) for c in commits_of(p)],
         lambda item: (_ts(item.commit.committed_at), item.commit.oid),
     ),
     "createdAt": v(lambda p: p.created_at),
@@ -263,12 +196,13 @@ PULL_REQUEST: dict[str, Resolver] = {
     "headRefName": v(lambda p: p.head_ref),
     "headRefOid": v(lambda p: p.head_sha),
     "headRepository": v(lambda p: p.head_repo),
+    "headRepositoryOwner": v(lambda p: p.head_repo.owner),
     "id": v(lambda p: node_id("PullRequest", p.id)),
     "isCrossRepository": v(lambda p: p.head_repo is not p.repo),
     "isDraft": v(lambda p: p.draft),
     "labels": nested(lambda p, _a: sorted(p.labels, key=lambda label: label.id), _by_id),
     "locked": v(lambda p: p.locked),
-    "mergeCommit": v(_merge_commit),
+    "mergeCommit": v(merge_commit),
     "merged": v(lambda p: p.merged),
     "mergedAt": v(lambda p: p.merged_at),
     "mergedBy": v(lambda p: p.merged_by),
@@ -278,6 +212,7 @@ PULL_REQUEST: dict[str, Resolver] = {
     "repository": v(lambda p: p.repo),
     "resourcePath": v(pull_path),
     "reviewRequests": nested(_review_requests, lambda r: (r.database_id,)),
+    "reviewThreads": review_threads,
     "reviews": nested(_reviews, _by_id),
     "state": v(_pull_state),
     "timelineItems": timeline_items,
@@ -290,7 +225,7 @@ PULL_REQUEST: dict[str, Resolver] = {
 
 def _review_commit(review: Review) -> Commit | None:
     pull = review.pull
-    found = next((c for c in pull.commit_list if c.oid == review.commit_id), None)
+    found = next((c for c in commits_of(pull) if c.oid == review.commit_id), None)
     if found is not None:
         return found
     at = review.submitted_at or review.created_at
@@ -301,6 +236,7 @@ REVIEW: dict[str, Resolver] = {
     "author": v(lambda r: r.user),
     "authorAssociation": v(lambda r: association(r.user)),
     "body": v(lambda r: r.body),
+    "comments": review_comments,
     "commit": v(_review_commit),
     "createdAt": v(lambda r: r.created_at),
     "databaseId": v(lambda r: r.id),
@@ -312,69 +248,6 @@ REVIEW: dict[str, Resolver] = {
     "updatedAt": v(lambda r: r.submitted_at or r.created_at),
     "url": v(lambda r: f"{WEB}{pull_path(r.pull)}#pullrequestreview-{r.id}"),
 }
-COMMIT: dict[str, Resolver] = {
-    "abbreviatedOid": v(lambda c: c.oid[:7]),
-    "authoredDate": v(lambda c: c.authored_at),
-    "committedDate": v(lambda c: c.committed_at),
-    "id": v(commit_node_id),
-    "message": v(lambda c: c.message),
-    "messageHeadline": v(lambda c: c.message.split("\n", 1)[0]),
-    "oid": v(lambda c: c.oid),
-    "resourcePath": v(lambda c: f"/{c.pull.repo.full_name}/commit/{c.oid}"),
-    "url": v(lambda c: f"{WEB}/{c.pull.repo.full_name}/commit/{c.oid}"),
-}
-PULL_COMMIT: dict[str, Resolver] = {
-    "commit": v(lambda item: item.commit),
-    "id": v(pull_commit_node_id),
-    "pullRequest": v(lambda item: item.pull),
-    "resourcePath": v(lambda item: f"{pull_path(item.pull)}/commits/{item.commit.oid}"),
-    "url": v(lambda item: f"{WEB}{pull_path(item.pull)}/commits/{item.commit.oid}"),
-}
-REVIEW_REQUEST: dict[str, Resolver] = {
-    "asCodeOwner": v(lambda r: False),
-    "databaseId": v(lambda r: r.database_id),
-    "id": v(lambda r: node_id("ReviewRequest", r.database_id)),
-    "pullRequest": v(lambda r: r.pull),
-    "requestedReviewer": v(lambda r: r.requested),
-}
-ISSUE_COMMENT: dict[str, Resolver] = {
-    "author": v(lambda c: c.user),
-    "authorAssociation": v(lambda c: association(c.user)),
-    "body": v(lambda c: c.body),
-    "createdAt": v(lambda c: c.created_at),
-    "databaseId": v(lambda c: c.id),
-    "id": v(lambda c: node_id("IssueComment", c.id)),
-    "pullRequest": v(lambda c: c.pull),
-    "resourcePath": v(lambda c: f"/{c.repo.full_name}/pull/{c.number}#issuecomment-{c.id}"),
-    "updatedAt": v(lambda c: c.updated_at),
-    "url": v(lambda c: f"{WEB}/{c.repo.full_name}/pull/{c.number}#issuecomment-{c.id}"),
-}
-LABEL: dict[str, Resolver] = {
-    "color": v(lambda label: label.color),
-    "createdAt": lambda label, info: info.context.org.org.created_at,
-    "updatedAt": lambda label, info: info.context.org.org.created_at,
-    "description": v(lambda label: label.description),
-    "id": v(lambda label: node_id("Label", label.id)),
-    "isDefault": v(lambda label: label.default),
-    "name": v(lambda label: label.name),
-    "resourcePath": v(lambda label: f"/{label.repo}/labels/{label.name.replace(' ', '%20')}"),
-    "url": v(lambda label: f"{WEB}/{label.repo}/labels/{label.name.replace(' ', '%20')}"),
-}
-MILESTONE: dict[str, Resolver] = {
-    "closed": v(lambda m: m.state == "closed"),
-    "closedAt": v(lambda m: m.closed_at),
-    "createdAt": v(lambda m: m.created_at),
-    "description": v(lambda m: m.description),
-    "dueOn": v(lambda m: m.due_on),
-    "id": v(lambda m: node_id("Milestone", m.id)),
-    "number": v(lambda m: m.number),
-    "resourcePath": v(lambda m: f"/{m.repo}/milestone/{m.number}"),
-    "state": v(lambda m: m.state.upper()),
-    "title": v(lambda m: m.title),
-    "updatedAt": v(lambda m: m.updated_at),
-    "url": v(lambda m: f"{WEB}/{m.repo}/milestone/{m.number}"),
-}
-
 RESOLVERS: dict[str, dict[str, Resolver]] = {
     "User": ACCOUNT,
     "Bot": ACCOUNT,
@@ -391,10 +264,13 @@ RESOLVERS: dict[str, dict[str, Resolver]] = {
     "IssueComment": ISSUE_COMMENT,
     "Label": LABEL,
     "Milestone": MILESTONE,
+    "PullRequestReviewComment": REVIEW_COMMENT,
+    "PullRequestReviewThread": THREAD,
 }
 
 #: The GraphQL type of each record class (accounts: their `type`).
 TYPE_NAMES: dict[type, str] = {
+    BranchRef: "Ref",
     Team: "Team",
     Repo: "Repository",
     Pull: "PullRequest",
@@ -405,4 +281,6 @@ TYPE_NAMES: dict[type, str] = {
     IssueComment: "IssueComment",
     Label: "Label",
     Milestone: "Milestone",
+    ReviewComment: "PullRequestReviewComment",
+    Thread: "PullRequestReviewThread",
 }

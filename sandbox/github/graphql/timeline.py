@@ -12,6 +12,7 @@ from graphql import GraphQLResolveInfo
 from sandbox.github.graphql.connections import Connection, paginate
 from sandbox.github.graphql.context import WEB, PullCommit, pull_path
 from sandbox.github.graphql.errors import GitHubGraphQLError
+from sandbox.github.history import commits_of, timeline_of
 from sandbox.github.models import IssueComment, Pull, Review, TimelineEvent
 from sandbox.github.shapes import node_id
 
@@ -34,13 +35,13 @@ ITEM_TYPES = {
 def _items(pull: Pull) -> list[tuple[str, datetime, int, Any]]:
     """(type name, time, tie-break, item) of everything on the timeline."""
     items: list[tuple[str, datetime, int, Any]] = [
-        (e.kind, e.created_at, e.id, e) for e in pull.timeline
+        (e.kind, e.created_at, e.id, e) for e in timeline_of(pull)
     ]
     items += [("PullRequestReview", r.submitted_at or r.created_at, r.id, r) for r in pull.reviews]
     items += [("IssueComment", c.created_at, c.id, c) for c in pull.conversation]
     items += [
         ("PullRequestCommit", c.committed_at, i, PullCommit(pull, c))
-        for i, c in enumerate(pull.commit_list)
+        for i, c in enumerate(commits_of(pull))
     ]
     items.sort(key=lambda item: (item[1], item[2]))
     return items
@@ -53,10 +54,10 @@ def timeline_items(pull: Pull, info: GraphQLResolveInfo, **args: Any) -> Connect
         context.fail_one_nested = False
         raise GitHubGraphQLError(None, "Something went wrong while executing your query.")
     items = _items(pull)
-    total = len(items)
     if args.get("itemTypes"):
         wanted = {ITEM_TYPES.get(t) for t in args["itemTypes"]}
         items = [item for item in items if item[0] in wanted]
+    total = len(items)  # of the item types asked for
     if args.get("since") is not None:
         items = [item for item in items if item[1] >= args["since"]]
     skip = args.get("skip") or 0
@@ -79,7 +80,7 @@ def _event_path(event: TimelineEvent) -> str:
 
 
 def _merge_commit(event: TimelineEvent) -> Any:
-    from sandbox.github.graphql.objects import _merge_commit as merge_commit
+    from sandbox.github.graphql.objects import merge_commit
 
     return merge_commit(event.pull)
 
