@@ -91,6 +91,31 @@ def crash_then_converge(ws: Workspace, box: Sandbox, source: str, stage: str, se
         assert built > 0
 
 
+def crash_partial_then_converge(ws: Workspace, box: Sandbox, stage: str, seed: int) -> None:
+    """A first Linear load needing ~3 budget windows, killed in a partial run and again in a
+    resumed one: the runs that follow resume (exit 3) until one completes (exit 0), and the
+    warehouse then equals the truth with no duplicates."""
+    rng = random.Random(seed)
+    ws.env["SOURCES__LINEAR__PAGE_SIZE"] = "8"  # ~70 requests for the tiny workspace
+    box.linear.requests_window.limit = 25
+    run_and_kill(ws, "linear", stage, rng.uniform(0.0, 0.6), "--no-dbt")
+    box.advance_clock(3600)
+    first = ws.run("linear", "--no-dbt")
+    assert first.returncode in (0, 3), first.output
+    box.advance_clock(3600)
+    run_and_kill(ws, "linear", stage, rng.uniform(0.0, 0.6), "--no-dbt")
+    statuses = []
+    for _ in range(8):
+        box.advance_clock(3600)
+        result = ws.run("linear", "--no-dbt")
+        statuses.append(result.returncode)
+        assert result.returncode in (0, 3), result.output
+        if result.returncode == 0:
+            break
+    assert statuses[-1] == 0, statuses
+    TRUTH["linear"](ws, box)
+
+
 FAST = [
     ("linear", "extract", 1),
     ("linear", "normalize", 2),
@@ -126,6 +151,24 @@ def test_crash_sweep(
 ) -> None:
     box = sandbox_factory(latency_ms=25, seed=seed)
     crash_then_converge(workspace_factory(box), box, source, stage, seed)
+
+
+def test_crash_in_a_partial_run_then_converge(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+    box = sandbox_factory(latency_ms=25)
+    crash_partial_then_converge(workspace_factory(box), box, "extract", 7)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(30, 34))
+@pytest.mark.parametrize("stage", ["extract", "normalize", "load"])
+def test_crash_sweep_partial_runs(
+    stage: str,
+    seed: int,
+    workspace_factory,
+    sandbox_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    box = sandbox_factory(latency_ms=25, seed=seed)
+    crash_partial_then_converge(workspace_factory(box), box, stage, seed)
 
 
 def test_a_kill_between_dlts_completed_marker_and_its_move_is_finished_on_rerun(

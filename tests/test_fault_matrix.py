@@ -82,11 +82,13 @@ class Case:
     env: dict[str, str] = field(default_factory=dict)  # extra settings for the faulty run
     retried: bool = False  # the request log must show each faulted request answered later
     stderr: list[str] = field(default_factory=list)  # texts the faulty run's stderr must show
+    stops_with: list[str] = field(default_factory=list)  # exit 3: texts of its paragraph
 
     @property
     def id(self) -> str:
         what = self.options.get("status") or self.options.get("match") or ""
-        return f"{self.source}-{self.kind}-{what}-{'fails' if self.fails_with else 'recovers'}"
+        outcome = "fails" if self.fails_with else "stops" if self.stops_with else "recovers"
+        return f"{self.source}-{self.kind}-{what}-{outcome}"
 
 
 CASES = [
@@ -144,7 +146,7 @@ CASES = [
         "linear",
         "ratelimited_400",
         {"seconds": 3600, "times": -1},
-        fails_with=["linear", "rate limit exhausted", "resets at", "rerun after the reset"],
+        stops_with=["linear rate-limit budget is spent", "resets at", "next run", "resumes"],
     ),
     Case(
         "linear",
@@ -345,6 +347,14 @@ def test_fault(case: Case, workspace: Workspace, sandbox: Sandbox) -> None:
         for text in case.fails_with:
             assert text.lower() in error.lower(), error
         assert loads_so_far(workspace, source) == loads
+        api(sandbox, source).clear_faults()
+        reset_budgets(sandbox)
+        result = workspace.run(source, "--no-dbt")
+    if case.stops_with:
+        assert result.returncode == 3, result.output
+        paragraph = result.stdout.strip().splitlines()[-1]
+        for text in case.stops_with:
+            assert text.lower() in paragraph.lower(), paragraph
         api(sandbox, source).clear_faults()
         reset_budgets(sandbox)
         result = workspace.run(source, "--no-dbt")

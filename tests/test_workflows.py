@@ -71,3 +71,43 @@ def test_daily_sync_shape() -> None:
         assert setup_uv["with"]["enable-cache"] is True
         runs = " ".join(s.get("run", "") for s in steps)
         assert "--destination bigquery" in runs or ".ci/sync" in runs, name
+
+
+def test_daily_sync_has_a_max_duration_input_passed_to_both_syncs() -> None:
+    flow = load(REPO_ROOT / ".github" / "workflows" / "daily-sync.yml")
+    assert "max_duration" in flow["on"]["workflow_dispatch"]["inputs"]
+    for name in ("linear", "github"):
+        step = next(s for s in flow["jobs"][name]["steps"] if ".ci/sync" in s.get("run", ""))
+        assert "inputs.max_duration" in step["env"]["MAX_DURATION"], name
+
+
+def _fake_sync(tmp_path: Path, status: int) -> subprocess.CompletedProcess[str]:
+    """Run `.ci/sync` with a stand-in interpreter that records its arguments and exits
+    `status` (the real pipeline's statuses are tested end to end elsewhere)."""
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text(f'#!/usr/bin/env bash\necho "args: $*"\nexit {status}\n')
+    python.chmod(0o755)
+    env = {"PATH": "/usr/bin:/bin", "MAX_DURATION": "50", "SINCE": "", "FULL_REFRESH": "false"}
+    return subprocess.run(
+        [str(REPO_ROOT / ".ci" / "sync"), "linear"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
+def test_sync_script_treats_exit_3_as_success_with_a_warning(tmp_path: Path) -> None:
+    proc = _fake_sync(tmp_path, 3)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "--max-duration 50" in proc.stdout
+    assert "::warning" in proc.stdout and "resumes" in proc.stdout
+
+
+@pytest.mark.parametrize("status", [0, 1, 2])
+def test_sync_script_passes_other_statuses_through(tmp_path: Path, status: int) -> None:
+    proc = _fake_sync(tmp_path, status)
+    assert proc.returncode == status
+    assert "::warning" not in proc.stdout

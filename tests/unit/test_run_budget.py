@@ -93,3 +93,23 @@ def test_resume_position_applies_only_to_its_plan() -> None:
     assert other.load({"since": "2025-01-01"}) is None
     assert other.dropped == {"since": "2026-01-01"}
     assert not other.pending
+
+
+def test_positions_of_removed_repositories_are_dropped_plainly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from pipelines.sources.github.plan import drop_removed_repos
+
+    state: dict[str, Any] = {
+        "resources": {
+            "pr_comments__acme__api": {"resume": {"plan": {}, "position": {"from": "x"}}},
+            "pr_comments__acme__old": {"resume": {"plan": {}, "position": {"from": "y"}}},
+            "users": {"etags": {}},
+        }
+    }
+    with caplog.at_level("WARNING"):
+        dropped = drop_removed_repos(state, ["acme__api", "acme__new"])
+    assert dropped == ["pr_comments__acme__old"]
+    assert "resume" in state["resources"]["pr_comments__acme__api"]
+    assert "resume" not in state["resources"]["pr_comments__acme__old"]
+    assert "no longer in sources.github.repos" in caplog.text

@@ -13,11 +13,11 @@ from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
 from pipelines.sources.github import repositories
+from pipelines.sources.github.comments import comment_resources
 from pipelines.sources.github.graphql_client import GraphQLClient
 from pipelines.sources.github.graphql_pulls import pull_requests_resource
 from pipelines.sources.github.members import org_members_resource
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
-from pipelines.sources.github.repos import repo_resources
 from pipelines.sources.http import ApiClient
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -84,5 +84,7 @@ def github_source(
         resources.append(
             pull_requests_resource(graphql, repo, since=start, backfill_until=backfill_until)
         )
-        resources += repo_resources(client, repo, since=start, backfill_until=backfill_until)
+        resources += comment_resources(
+            client, repo, since=start, backfill_until=backfill_until, repos=names
+        )
     return resources

@@ -1,6 +1,9 @@
 """Org members with their profiles (name, public email), re-read in full every run with
 conditional requests: ETags kept in dlt state make unchanged pages and profiles 304s, which
-GitHub does not charge against the rate limit, and unchanged people load nothing."""
+GitHub does not charge against the rate limit, and unchanged people load nothing.
+
+Resumable: a run stopped by a spent budget yields the profiles read so far and keeps ETags only
+for those, so the next run answers them with free 304s and reads the rest."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from dlt.sources.helpers.requests import Response, Session
 from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.github.shapes import IGNORED, USER
 from pipelines.sources.http import SourceError, rate_limit_error
+from pipelines.sources.run_budget import RunStopped, current
 from pipelines.sources.shaping import reduce
 
 RATE_LIMITS = GitHubRateLimits()
@@ -35,11 +39,14 @@ def conditional_get(
     url: str,
     etags: MutableMapping[str, str],
     params: dict[str, Any] | None = None,
+    *,
+    remember: bool = True,
 ) -> Response:
-    """GET `url`, sending the ETag last seen for it; remember the new one on a 200."""
+    """GET `url`, sending the ETag last seen for it; remember the new one on a 200 (unless
+    `remember` is False: the caller keeps it once the row is yielded)."""
     headers = {"If-None-Match": etags[url]} if url in etags else {}
     response = session.get(url, params=params, headers=headers)
-    if response.status_code == 200 and response.headers.get("ETag"):
+    if remember and response.status_code == 200 and response.headers.get("ETag"):
         etags[url] = response.headers["ETag"]
     return response
 
@@ -93,19 +100,36 @@ def org_members_resource(
         dlt.current.source_state()["endpoint"] = base_url
         state = dlt.current.resource_state()
         etags: dict[str, str] = state.setdefault("etags", {})
-        logins = member_logins(session, base_url, org, state)
+        try:
+            logins = member_logins(session, base_url, org, state)
+        except RunStopped:
+            current().progress(f"github:members:{org}", 0, None, "member profiles", org)
+            return
 
-        def profile(login: str) -> dict[str, Any] | None:
-            response = conditional_get(session, f"{base_url}/users/{login}", etags)
+        def profile(login: str) -> tuple[str, Response]:
+            url = f"{base_url}/users/{login}"
+            response = conditional_get(session, url, etags, remember=False)
             _check(response, f"profile of {login}")
-            return (
-                None
-                if response.status_code == 304
-                else reduce(response.json(), USER, ignore=IGNORED["user"])
-            )
+            return url, response
 
+        budget, changed, done = current(), [], 0
         with ThreadPoolExecutor(max_workers=max_concurrency) as pool:
-            changed = [row for row in pool.map(profile, logins) if row is not None]
+            results = pool.map(profile, logins)
+            try:
+                for url, response in results:
+                    done += 1
+                    if response.status_code == 304:
+                        continue
+                    changed.append(reduce(response.json(), USER, ignore=IGNORED["user"]))
+                    if response.headers.get("ETag"):
+                        etags[url] = response.headers["ETag"]
+            except RunStopped:
+                pass  # profiles not read yet keep no ETag: the next run reads them
+        key = f"github:members:{org}"
+        if done < len(logins):
+            budget.progress(key, done, len(logins), "member profiles", org)
+        else:
+            budget.finished(key)
         if changed:
             yield changed
         members = set(logins)

@@ -1,24 +1,17 @@
-"""The per-repository REST resources, declared for dlt's `rest_api` source: review and
-conversation comments through the repo-level endpoints with `since` (one request per 100
-comments of the whole repository, cheaper than any per-pull-request read). Every row is tagged
-with its repository."""
+"""What the per-repository REST reads share (`comments.py`): the map step that shapes and tags
+a row with its repository, the error check naming repository and endpoint, and the column
+hints and `updated_at` cursor they use. Pull requests and reviews come through GraphQL
+(`graphql_pulls.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response
-from dlt.sources.helpers.rest_client.client import RESTClient
-from dlt.sources.rest_api import rest_api_resources
-from dlt.sources.rest_api.typing import EndpointResource, RESTAPIConfig
 
-from pipelines.sources.github import shapes
 from pipelines.sources.github.columns import ISSUE_COMMENT_COLUMNS, REVIEW_COMMENT_COLUMNS
-from pipelines.sources.github.graphql_rows import repo_slug
-from pipelines.sources.github.incremental import incremental_updated_at
+from pipelines.sources.github.incremental import incremental_updated_at as _incremental
 from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.http import SourceError, rate_limit_error
 from pipelines.sources.shaping import Shape, reduce
@@ -85,75 +78,11 @@ def raise_for_github(repo: str, what: str) -> Callable[..., None]:
     return check
 
 
-def repo_resources(
-    client: RESTClient, repo: str, *, since: datetime, backfill_until: datetime | None
-) -> list[DltResource]:
-    """The REST resources of one repository (`owner/name`): its review and conversation
-    comments (pull requests and reviews come through GraphQL: `graphql_pulls.py`)."""
-    slug = repo_slug(repo)
-    resources: list[EndpointResource] = [
-        {
-            "name": f"pr_comments__{slug}",
-            "table_name": "raw_pr_comments",
-            "columns": REVIEW_COMMENT_COLUMNS,
-            "endpoint": {
-                "path": f"repos/{repo}/pulls/comments",
-                "response_actions": [raise_for_github(repo, "review comments")],
-                "params": {
-                    "sort": "updated",
-                    "direction": "asc",
-                    "since": incremental_updated_at(since, backfill_until),
-                },
-            },
-            "processing_steps": [
-                {
-                    "map": _tag(
-                        shapes.REVIEW_COMMENT,
-                        shapes.IGNORED["review_comment"],
-                        repo,
-                        pull_number=_number_from("pull_request_url"),
-                    )
-                }
-            ],
-        },
-        {
-            "name": f"pr_issue_comments__{slug}",
-            "table_name": "raw_pr_issue_comments",
-            "columns": ISSUE_COMMENT_COLUMNS,
-            "endpoint": {
-                "path": f"repos/{repo}/issues/comments",
-                "response_actions": [raise_for_github(repo, "conversation comments")],
-                "params": {
-                    "sort": "updated",
-                    "direction": "asc",
-                    "since": incremental_updated_at(since, backfill_until),
-                },
-            },
-            "processing_steps": [
-                # The endpoint returns comments on issues too; keep the pull requests' ones.
-                {"filter": lambda row: "/pull/" in (row.get("html_url") or "")},
-                {
-                    "map": _tag(
-                        shapes.ISSUE_COMMENT,
-                        shapes.IGNORED["issue_comment"],
-                        repo,
-                        pull_number=_number_from("issue_url"),
-                    )
-                },
-            ],
-        },
-    ]
-    config: RESTAPIConfig = {
-        "client": {
-            "base_url": client.base_url,
-            "session": client.session,
-            "paginator": {"type": "header_link"},
-        },
-        "resource_defaults": {
-            "primary_key": "id",
-            "write_disposition": "merge",
-            "endpoint": {"params": {"per_page": 100}},
-        },
-        "resources": resources,
-    }
-    return rest_api_resources(config)
+__all__ = [
+    "ISSUE_COMMENT_COLUMNS",
+    "REVIEW_COMMENT_COLUMNS",
+    "_incremental",
+    "_number_from",
+    "_tag",
+    "raise_for_github",
+]

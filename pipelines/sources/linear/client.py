@@ -101,6 +101,15 @@ class LinearRateLimits(RateLimitRules):
         if complexity:
             stats.add("complexity_points", float(complexity))
 
+    def proactive_wait(self, stats: ApiStats) -> float:
+        """Wait for the reset instead of sending a request a spent budget would refuse."""
+        waits = [
+            budget.reset_at.timestamp() - time.time()
+            for budget in stats.budgets.values()
+            if budget.remaining == 0 and budget.reset_at is not None
+        ]
+        return max(max(waits) + 0.05, 0.0) if waits else 0.0
+
 
 class LinearClient:
     """Runs Relay-paginated GraphQL queries against Linear and yields pages of nodes."""

@@ -1,0 +1,148 @@
+"""Review comments and conversation comments of one repository, read through the repo-level
+endpoints with `since`, oldest change first (`sort=updated&direction=asc`), page by page.
+
+Resumable: the run's budget is asked between pages; a stopped read returns normally after its
+last complete page. Ordinarily dlt's incremental cursor (`updated_at`) then stands at the newest
+comment loaded, so the next run continues from there. A `--since` backfill over an existing
+cursor leaves that cursor alone, so it keeps its own resume position in the resource state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import dlt
+from dlt.sources import DltResource
+from dlt.sources.helpers.rest_client.client import RESTClient
+from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
+
+from pipelines.sources.github import shapes
+from pipelines.sources.github.plan import drop_removed_repos
+from pipelines.sources.github.repos import (
+    ISSUE_COMMENT_COLUMNS,
+    REVIEW_COMMENT_COLUMNS,
+    _incremental,
+    _number_from,
+    _tag,
+    raise_for_github,
+)
+from pipelines.sources.run_budget import ResumePosition, current, stoppable
+
+
+def resource_slug(repo: str) -> str:
+    """The suffix of a repository's resource names (as `repo_resources` names them)."""
+    return repo.replace("/", "__").replace("-", "_").replace(".", "_").lower()
+
+
+def comment_resources(
+    client: RESTClient,
+    repo: str,
+    *,
+    since: datetime,
+    backfill_until: datetime | None,
+    repos: Iterable[str] = (),
+) -> list[DltResource]:
+    """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo` (`repos`: every configured
+    repository, so positions left by removed ones are dropped)."""
+    slug = resource_slug(repo)
+    configured = [resource_slug(r) for r in repos] or [slug]
+    review = _tag(
+        shapes.REVIEW_COMMENT,
+        shapes.IGNORED["review_comment"],
+        repo,
+        pull_number=_number_from("pull_request_url"),
+    )
+    issue = _tag(
+        shapes.ISSUE_COMMENT,
+        shapes.IGNORED["issue_comment"],
+        repo,
+        pull_number=_number_from("issue_url"),
+    )
+    return [
+        _comments(
+            client,
+            repo,
+            name=f"pr_comments__{slug}",
+            table="raw_pr_comments",
+            columns=REVIEW_COMMENT_COLUMNS,
+            path=f"repos/{repo}/pulls/comments",
+            what="review comments",
+            keep=lambda row: True,
+            shape=review,
+            since=since,
+            backfill_until=backfill_until,
+            configured=configured,
+        ),
+        _comments(
+            client,
+            repo,
+            name=f"pr_issue_comments__{slug}",
+            table="raw_pr_issue_comments",
+            columns=ISSUE_COMMENT_COLUMNS,
+            path=f"repos/{repo}/issues/comments",
+            what="conversation comments",
+            # The endpoint returns comments on issues too; keep the pull requests' ones.
+            keep=lambda row: "/pull/" in (row.get("html_url") or ""),
+            shape=issue,
+            since=since,
+            backfill_until=backfill_until,
+            configured=configured,
+        ),
+    ]
+
+
+def _comments(
+    client: RESTClient,
+    repo: str,
+    *,
+    name: str,
+    table: str,
+    columns: dict[str, dict[str, Any]],
+    path: str,
+    what: str,
+    keep: Callable[[dict[str, Any]], bool],
+    shape: Callable[[dict[str, Any]], dict[str, Any]],
+    since: datetime,
+    backfill_until: datetime | None,
+    configured: list[str],
+) -> DltResource:
+    cursor = _incremental(since, backfill_until)
+
+    @dlt.resource(
+        name=name, table_name=table, primary_key="id", write_disposition="merge", columns=columns
+    )
+    def comments(
+        updated: Any = cursor,
+    ) -> Iterator[list[dict[str, Any]]]:
+        budget = current()
+        drop_removed_repos(dlt.current.source_state(), configured)
+        bounded = updated.end_value is not None  # a backfill: dlt keeps no cursor for it
+        resume = ResumePosition(dlt.current.resource_state())
+        plan = {"since": str(updated.initial_value), "until": str(updated.end_value)}
+        position = resume.load(plan) if bounded else None
+        start = (position or {}).get("from") or updated.start_value
+        newest, count = start, (position or {}).get("count", 0)
+        pages = stoppable(
+            client.paginate(
+                path,
+                params={"sort": "updated", "direction": "asc", "since": start, "per_page": 100},
+                paginator=HeaderLinkPaginator(),
+                hooks={"response": [raise_for_github(repo, what)]},
+            ),
+            budget,
+        )
+        for page in pages:
+            rows = [shape(row) for row in page if keep(row)]
+            count += len(page)
+            newest = max([newest, *(r["updated_at"] for r in rows if r.get("updated_at"))])
+            budget.progress(f"github:{name}", count, None, what + " read", repo)
+            if rows:
+                yield rows
+        if pages.completed:
+            budget.finished(f"github:{name}")
+            resume.clear()
+        elif bounded:
+            resume.save(plan, {"from": newest, "count": count})
+
+    return comments

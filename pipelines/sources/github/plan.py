@@ -1,0 +1,34 @@
+"""The plan of a GitHub run against what earlier runs left: a repository removed from
+`sources.github.repos` drops its unfinished backfill (said plainly); one added simply starts
+its own, since its resources have no state yet."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+
+from pipelines.sources.run_budget import STATE_KEY
+
+log = logging.getLogger("pipelines")
+
+
+def drop_removed_repos(source_state: MutableMapping[str, Any], slugs: Iterable[str]) -> list[str]:
+    """Forget the resume positions of per-repository resources whose repository is no longer
+    configured (`slugs`: the resource-name suffixes of the configured ones). Returns them."""
+    keep = set(slugs)
+    dropped = []
+    for name, state in (source_state.get("resources") or {}).items():
+        if "__" not in name or not state.get(STATE_KEY):
+            continue
+        slug = name.split("__", 1)[1]
+        if slug not in keep:
+            state.pop(STATE_KEY)
+            dropped.append(name)
+    if dropped:
+        log.warning(
+            "github: %s belong to repositories no longer in sources.github.repos: their "
+            "unfinished backfill is dropped (their loaded rows stay)",
+            ", ".join(sorted(dropped)),
+        )
+    return dropped
