@@ -218,8 +218,8 @@ CASES = [
         "github",
         "secondary_limit_no_retry_after",
         {"status": 403, "times": -1, "match": "repository acme/"},
-        # The GraphQL reader stops between pages; the REST comment endpoints cannot resume yet.
-        fails_with=["github", "rate-limit budget is spent"],
+        # Every GitHub read stops between complete pages: exit 3, the next run resumes.
+        stops_with=["github rate-limit budget is spent", "next run", "resumes"],
         env={"SOURCES__GITHUB__MAX_RATE_LIMIT_WAIT": "5"},
     ),
     Case(
@@ -232,7 +232,7 @@ CASES = [
         "github",
         "primary_limit",
         {"seconds": 3600, "times": 1, "skip": 1, "match": "repository acme/"},
-        fails_with=["github", "rate-limit budget is spent", "resets at"],
+        stops_with=["github rate-limit budget is spent", "resets at", "next run", "resumes"],
     ),
     Case(
         "github",
