@@ -36,7 +36,10 @@ def graphql(box: Sandbox, root: str) -> list[Any]:
     return [r for r in box.github.log if r.operation.startswith("graphql") and root in r.operation]
 
 
-def test_a_pull_request_with_more_than_100_reviews(workspace: Workspace, sandbox: Sandbox) -> None:
+def test_a_pull_request_with_more_than_100_reviews(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+    # As on github.com, GraphQL spells a bot's login without REST's "[bot]".
+    sandbox = sandbox_factory(github_options={"graphql_bot_logins_without_suffix": True})
+    workspace = workspace_factory(sandbox)
     assert workspace.run("github", "--no-dbt").returncode == 0
     pull = add_many_reviews(sandbox, 150)
     assert len(pull.reviews) > 150
@@ -81,3 +84,23 @@ def test_a_partial_result_loads_what_came_and_heals(workspace: Workspace, sandbo
     assert result.returncode == 0, result.output
     assert_github_matches_truth(workspace, sandbox)
     assert_github_graphql_matches_truth(workspace, sandbox)
+
+
+def test_every_repository_of_the_org(workspace: Workspace, sandbox: Sandbox) -> None:
+    """`owner/*`: the org's non-archived repositories, discovered each run; a new one starts
+    its own backfill, an archived one is reported, not fatal."""
+    org = sandbox.github.org_data
+    env = {"SOURCES__GITHUB__REPOS": '["acme/*"]'}
+    result = workspace.run("github", "--no-dbt", extra_env=env)
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(workspace, sandbox)
+    assert len(graphql(sandbox, "organization")) == 1
+
+    archived = org.archive_repos(1)
+    added = org.add_repos(1, pulls=3)
+    result = workspace.run("github", "--no-dbt", extra_env=env)
+    assert result.returncode == 0, result.output
+    assert "1 repositories gone since the last run" in result.stdout
+    assert archived[0] in result.stderr and "gone" in result.stderr
+    repos = set(workspace.column("select distinct repo from github.raw_pull_requests"))
+    assert set(added) <= repos and set(archived) <= repos  # its rows stay as last loaded
