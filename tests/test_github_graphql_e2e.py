@@ -10,6 +10,7 @@ from sandbox import Sandbox
 from sandbox.github.world import new_review
 from tests.conftest import Workspace
 from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
+from tests.test_github_pipeline import expected_pages
 
 
 def add_many_reviews(box: Sandbox, count: int) -> Any:
@@ -104,3 +105,32 @@ def test_every_repository_of_the_org(workspace: Workspace, sandbox: Sandbox) -> 
     assert archived[0] in result.stderr and "gone" in result.stderr
     repos = set(workspace.column("select distinct repo from github.raw_pull_requests"))
     assert set(added) <= repos and set(archived) <= repos  # its rows stay as last loaded
+
+
+def test_a_spent_points_budget_stops_between_pages_and_resumes(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """Issue 10 on the GraphQL path: a run stops between complete pages (exit 3); runs an
+    hour apart resume per repository until the load is complete and equals the truth."""
+    sandbox.github.graphql_window.limit = 4  # two first pages (1 point), then no 3-point page
+    statuses = []
+    for _ in range(8):
+        result = workspace.run("github", "--no-dbt")
+        statuses.append(result.returncode)
+        assert result.returncode in (0, 3), result.output
+        if result.returncode == 0:
+            break
+        sandbox.advance_clock(3600)
+    assert statuses[0] == 3 and statuses[-1] == 0, statuses
+    assert_github_matches_truth(workspace, sandbox)
+    assert_github_graphql_matches_truth(workspace, sandbox)
+    # Counted: no page read twice beyond one first page per repository and run (the plain
+    # pass after a resumed one, or a run that found the budget spent before its first page).
+    repos = sandbox.github.repo_names
+    pulls = sandbox.github.org_data.truth("pull_requests")
+    unlimited = sum(
+        expected_pages(sum(1 for p in pulls if p["base"]["repo"]["full_name"] == repo))
+        for repo in repos
+    )
+    served = [r for r in sandbox.github.log if "repository " in r.operation and r.charged]
+    assert unlimited <= len(served) <= unlimited + len(statuses) * len(repos)
