@@ -100,7 +100,8 @@ def test_report_has_every_section(quick: tuple[str, dict[str, Any], str]) -> Non
     assert "`python -m bench --quick`: sizes `tiny` at 0 ms, 100 ms" in report
     # The formulas behind the minimums are printed.
     assert "⌈rows that must be read / 250⌉" in report
-    assert "1 review call per PR" in report
+    assert "GraphQL pull request pages (the first of 16 PRs, then 50 a page" in report
+    assert "Rate-limit budget (GraphQL points + REST requests)" in report
     # Figures were printed as they came.
     assert "tiny 0 ms linear full:" in stdout and "tiny 100 ms github full:" in stdout
     assert "tiny 0 ms dbt build:" in stdout
