@@ -10,6 +10,7 @@ from typing import Any
 
 from bench.gap import DESCRIPTIONS
 from bench.minimum import GITHUB_FULL_FORMULA, GITHUB_INCREMENTAL_FORMULA, LINEAR_FORMULA
+from bench.windows import section as windows_section
 
 MiB = 1024
 
@@ -289,6 +290,7 @@ def render(results: dict[str, Any]) -> str:
         lines += _warmup(results["warmup"], results["settings"])
     lines += _linear(results)
     lines += _github(results)
+    lines += windows_section(results)
     lines += _dbt(results)
     lines += _lower_bound(results)
     lines += _memory(results)

@@ -396,6 +396,11 @@ class _Step:
         where = f"{self.name} step failed"
         if isinstance(cause, SourceError):
             message = f"{where}: {cause}"
+        elif isinstance(cause, run_budget.RunStopped):
+            message = (
+                f"{where}: {cause} (in a part of the source that cannot stop between units "
+                "yet: GitHub pull requests and reviews)."
+            )
         elif "Could not set lock on file" in str(cause):
             holder = str(cause).split("Conflicting lock is held in", 1)[-1].split(".", 1)[0]
             message = (

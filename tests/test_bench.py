@@ -87,6 +87,7 @@ def test_report_has_every_section(quick: tuple[str, dict[str, Any], str]) -> Non
         "### Complexity",
         "## GitHub",
         "### Wall time and latency",
+        "## First loads in rate-limit windows",
         "## dbt build",
         "## Lower bound: the same rows straight into DuckDB",
         "## Memory by stage, and disk",

@@ -221,7 +221,7 @@ def test_rate_limit_budgets_feed_the_summary(workspace: Workspace, sandbox: Sand
     result = workspace.run("linear", "--no-dbt")
     assert result.returncode == 0, result.output
     remaining = sandbox.linear.requests_window.remaining
-    assert f"rate-limit budget requests: {remaining:,} of 5,000 left" in result.stdout
+    assert f"rate-limit budget requests: {remaining:,} of 2,500 left" in result.stdout
     assert "rate-limit budget complexity:" in result.stdout
 
 

@@ -112,3 +112,19 @@ def test_a_stopped_full_refresh_is_resumed_not_restarted(
     assert "resuming the --full-refresh" in result.stderr
     assert loads == sorted(loads), f"a resumed refresh dropped data again: {loads}"
     assert_linear_matches_truth(ws, sandbox)
+
+
+def test_max_duration_stops_cleanly_and_the_next_run_completes(
+    sandbox_factory: Callable[..., Sandbox],
+    workspace_factory: Callable[[Sandbox | None], Workspace],
+) -> None:
+    box = sandbox_factory(latency_ms=40)  # ~70 requests: about 3 s of reading
+    ws = make_workspace(workspace_factory, box)
+    bad = ws.run("linear", "--no-dbt", "--max-duration", "0")
+    assert bad.returncode == 2 and "--max-duration" in bad.stderr
+    stopped = ws.run("linear", "--no-dbt", "--max-duration", "0.015")
+    assert stopped.returncode == 3, stopped.output
+    assert "time budget (--max-duration) was spent" in stopped.stdout
+    result = ws.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_linear_matches_truth(ws, box)

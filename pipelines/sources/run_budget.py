@@ -74,6 +74,20 @@ class StopReason:
         )
         return f"the {self.api} rate-limit budget is spent ({when})"
 
+    def message(self) -> str:
+        """The error for a request refused because the run must stop."""
+        if self.kind != "rate_limit":
+            return f"stopping: {self.describe()}"
+        when = (
+            f"it resets at {self.reset_at:%Y-%m-%d %H:%M:%S} UTC"
+            if self.reset_at
+            else "the API did not say when it resets"
+        )
+        return (
+            f"{self.where}: rate limit exhausted; {when}, later than the maximum wait "
+            f"(sources.{self.api}.max_rate_limit_wait): rerun after the reset"
+        )
+
 
 @dataclass
 class Progress:
@@ -126,7 +140,7 @@ class RunBudget:
         """Raise `RunStopped` when the run must stop (the HTTP layer calls this per request)."""
         reason = self.stop_reason
         if reason is not None:
-            raise RunStopped(f"stopping: {reason.describe()}")
+            raise RunStopped(reason.message())
 
     def stop_for_rate_limit(self, api: str, where: str, reset_at: datetime | None) -> None:
         """Record that `api`'s budget is spent until `reset_at` (later than the maximum wait)."""
