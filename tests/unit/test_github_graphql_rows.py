@@ -296,3 +296,35 @@ def test_partial_errors_name_the_pull_request() -> None:
     }
     text = describe_error(error, data)
     assert "#12" in text and "reviews" in text and "FORBIDDEN" in text
+
+
+def test_owner_star_expands_to_the_orgs_non_archived_repositories() -> None:
+    from pipelines.sources.github.repositories import expand
+
+    class Orgs:
+        def __init__(self) -> None:
+            self.calls: list[dict[str, Any]] = []
+
+        def query(self, query: str, variables: dict[str, Any], *, what: str) -> Any:
+            self.calls.append(variables)
+            if variables["org"] == "ghost":
+                return {"organization": None}, [{"type": "NOT_FOUND"}]
+            first = variables["after"] is None
+            nodes = (
+                [{"nameWithOwner": "acme/api", "isArchived": False}]
+                if first
+                else [
+                    {"nameWithOwner": "acme/old", "isArchived": True},
+                    {"nameWithOwner": "acme/web", "isArchived": False},
+                ]
+            )
+            info = {"hasNextPage": first, "endCursor": "c1"}
+            return {"organization": {"repositories": {"pageInfo": info, "nodes": nodes}}}, []
+
+    client = Orgs()
+    names, discovered = expand(client, ["other/lib", "acme/*", "acme/api"])
+    assert names == ["other/lib", "acme/api", "acme/web"]
+    assert discovered == {"acme/*": ["acme/api", "acme/web"]}
+    assert len(client.calls) == 2
+    with pytest.raises(SourceError, match="organisation 'ghost' not found"):
+        expand(client, ["ghost/*"])
