@@ -39,8 +39,8 @@ test: install ## Run the whole test suite (what CI runs), on 2 workers
 test-fast: install ## The fast tier: pure-logic unit tests (tests/unit), no sandbox or dbt
 	$(PY) -m pytest -n 0 -q tests/unit
 
-test-crash: install ## The full crash-safety sweep (SIGKILL at random points, many seeds)
-	$(PY) -m pytest -m slow tests/test_crash_safety.py
+test-crash: install ## The full crash-safety sweep (SIGKILL at random points, many seeds) and resume variants
+	$(PY) -m pytest -m slow tests/test_crash_safety.py tests/test_resume_linear.py
 
 bq-emulator: ## Prepare the local BigQuery emulator's own venv (.bqemulator-venv/; PyPI only)
 	PYTHON=$(PYTHON) bash tools/bqemulator/setup.sh

@@ -3,10 +3,17 @@ the budget resets, that the next run resumes) and its plain-data form for the su
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipelines.sources.run_budget import Progress, StopReason
+from pipelines.errors import RunFailed
+from pipelines.settings import setting
+from pipelines.sources import run_budget
+from pipelines.sources.run_budget import Progress, RunBudget, StopReason
+
+log = logging.getLogger("pipelines")
 
 #: The exit status of a run that loaded part of the work and will resume.
 EXIT_PARTIAL = 3
@@ -47,3 +54,44 @@ class PartialRun:
             "unfinished": [p.describe() for p in self.unfinished],
             "resuming": self.resuming,
         }
+
+
+def resolve_max_duration(source: str, value: float | None) -> float | None:
+    """`--max-duration`, else `sources.<source>.max_duration` (minutes), checked."""
+    if value is None:
+        value = setting(f"sources.{source}.max_duration")
+    if value is None:
+        return None
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        minutes = float("nan")
+    if not minutes > 0:
+        raise RunFailed(
+            f"--max-duration / sources.{source}.max_duration must be a positive number of "
+            f"minutes, not {value!r}."
+        )
+    return minutes
+
+
+def resuming_full_refresh(source_state: Mapping[str, Any]) -> bool:
+    """A `--full-refresh` that stopped early is resumed by the same command, not restarted."""
+    if run_budget.full_refresh_in_progress(source_state):  # type: ignore[arg-type]
+        log.warning(
+            "resuming the --full-refresh a previous run stopped early (its data stays); "
+            "rerun --full-refresh after it completes to start over"
+        )
+        return True
+    return False
+
+
+def partial_of(
+    source_state: Mapping[str, Any], budget: RunBudget, rows_loaded: int
+) -> tuple[list[str], PartialRun | None]:
+    """(resources holding a resume position, the stopped run; None when it is complete)."""
+    resuming = run_budget.pending_resumes(source_state)  # type: ignore[arg-type]
+    unfinished = budget.unfinished()
+    if not resuming and not unfinished:
+        return resuming, None  # complete (a deadline passed during load or dbt changes nothing)
+    reason = budget.stop_reason or StopReason("max_duration")
+    return resuming, PartialRun(reason, unfinished, resuming, rows_loaded)

@@ -23,9 +23,13 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from pipelines import bigquery, transformations
 from pipelines.errors import RunFailed
 from pipelines.packages import archive_completed_packages
-from pipelines.partial_run import PartialRun
+from pipelines.partial_run import (
+    PartialRun,
+    partial_of,
+    resolve_max_duration,
+    resuming_full_refresh,
+)
 from pipelines.paths import DEFAULT_DUCKDB_FILE
-from pipelines.settings import setting
 from pipelines.sources import run_budget
 from pipelines.sources.http import ApiStats, SourceError, reset_stats
 
@@ -216,7 +220,7 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
         raise RunFailed("--no-dbt and --dbt-only contradict each other: choose one.")
     summary = RunSummary(spec.title, options.destination.value, spec.name)
     stats = reset_stats(spec.name)
-    budget = run_budget.start_run(max_duration(spec, options))
+    budget = run_budget.start_run(resolve_max_duration(spec.name, options.max_duration))
     source = None if options.dbt_only else spec.make_source(options)  # checks credentials
     pipeline = make_pipeline(spec, options)
     if source is not None:
@@ -228,64 +232,19 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
         if not options.full_refresh:
             _check_same_api(pipeline, spec)
         _finish_pending(pipeline, summary)
-        refresh = options.full_refresh and not _resuming_full_refresh(pipeline, spec)
+        refresh = options.full_refresh and not resuming_full_refresh(_source_state(pipeline, spec))
         _sync(pipeline, source, refresh, summary)
         summary.api = stats
-        _report_progress(pipeline, spec, budget, summary)
+        summary.backfill_in_progress, summary.partial = partial_of(
+            _source_state(pipeline, spec), budget, sum(summary.rows.values())
+        )
     if not options.no_dbt:
         summary.dbt = build_models(pipeline, spec, options)
     return summary
 
 
-def max_duration(spec: SourceSpec, options: RunOptions) -> float | None:
-    """`--max-duration`, else `sources.<name>.max_duration` (minutes), checked."""
-    value = options.max_duration
-    if value is None:
-        value = setting(f"sources.{spec.name}.max_duration")
-    if value is None:
-        return None
-    try:
-        minutes = float(value)
-    except (TypeError, ValueError):
-        minutes = float("nan")
-    if not minutes > 0:
-        raise RunFailed(
-            f"--max-duration / sources.{spec.name}.max_duration must be a positive number of "
-            f"minutes, not {value!r}."
-        )
-    return minutes
-
-
 def _source_state(pipeline: dlt.Pipeline, spec: SourceSpec) -> dict[str, Any]:
     return pipeline.state.get("sources", {}).get(spec.name, {})
-
-
-def _resuming_full_refresh(pipeline: dlt.Pipeline, spec: SourceSpec) -> bool:
-    """A `--full-refresh` that stopped early is resumed by the same command, not restarted."""
-    if run_budget.full_refresh_in_progress(_source_state(pipeline, spec)):
-        log.warning(
-            "resuming the --full-refresh a previous run stopped early (its data stays); "
-            "rerun --full-refresh after it completes to start over"
-        )
-        return True
-    return False
-
-
-def _report_progress(
-    pipeline: dlt.Pipeline, spec: SourceSpec, budget: run_budget.RunBudget, summary: RunSummary
-) -> None:
-    """Record in the summary whether a backfill is in progress and why the run stopped."""
-    summary.backfill_in_progress = run_budget.pending_resumes(_source_state(pipeline, spec))
-    unfinished = budget.unfinished()
-    if not summary.backfill_in_progress and not unfinished:
-        return  # complete (a deadline passed during load or dbt changes nothing)
-    reason = budget.stop_reason or run_budget.StopReason("max_duration")
-    summary.partial = PartialRun(
-        reason,
-        unfinished=unfinished,
-        resuming=summary.backfill_in_progress,
-        rows_loaded=sum(summary.rows.values()),
-    )
 
 
 def _check_same_api(pipeline: dlt.Pipeline, spec: SourceSpec) -> None:

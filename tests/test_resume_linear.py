@@ -1,6 +1,10 @@
 """A first Linear load bigger than one rate-limit window finishes over several runs: each run
 loads what it read completely and exits 3, the sandbox clock moves an hour, the next run
-resumes; the last exits 0 with exactly what one unlimited run loads (rows and cursors)."""
+resumes; the last exits 0 with exactly what one unlimited run loads (rows and cursors).
+
+The five-window test runs in `make test`; the variants (another `--since`, a resumed
+`--full-refresh`, `--max-duration`) are `slow` and run with `make test-crash`, to keep the
+suite's time."""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ import json
 import math
 from collections.abc import Callable
 from typing import Any
+
+import pytest
 
 from sandbox import Sandbox
 from tests.conftest import Workspace
@@ -70,6 +76,7 @@ def test_a_first_load_over_five_windows_equals_one_unlimited_run(
         assert "resume" not in resumed[entity], entity
 
 
+@pytest.mark.slow
 def test_another_since_drops_the_stopped_read_plainly_and_still_converges(
     sandbox: Sandbox, workspace_factory: Callable[[Sandbox | None], Workspace]
 ) -> None:
@@ -91,6 +98,7 @@ def test_another_since_drops_the_stopped_read_plainly_and_still_converges(
     assert_linear_matches_truth(ws, sandbox)
 
 
+@pytest.mark.slow
 def test_a_stopped_full_refresh_is_resumed_not_restarted(
     sandbox: Sandbox, workspace_factory: Callable[[Sandbox | None], Workspace]
 ) -> None:
@@ -114,6 +122,7 @@ def test_a_stopped_full_refresh_is_resumed_not_restarted(
     assert_linear_matches_truth(ws, sandbox)
 
 
+@pytest.mark.slow
 def test_max_duration_stops_cleanly_and_the_next_run_completes(
     sandbox_factory: Callable[..., Sandbox],
     workspace_factory: Callable[[Sandbox | None], Workspace],

@@ -15,7 +15,8 @@ API (the runner calls `start_run`; sources and the HTTP layer call `current()`):
     budget.should_stop() -> bool     # ask between complete units; True: return normally
     budget.check()                   # raise `RunStopped` if the run must stop (before a request)
     budget.stop_for_rate_limit(api, where, reset_at)  # a reset beyond the maximum wait
-    budget.stop_reason               # a `StopReason` (kind, api, where, reset_at) or None
+    budget.stop_reason               # a `StopReason` (kind, api, where, reset_at) or None;
+                                     # `.describe()` for a summary, `.message()` for an error
     budget.progress(key, done, total=None, unit="rows", scope="")  # "1,240 of ~4,800 ..."
     budget.finished(key)             # that unit of work is complete this run
     budget.unfinished()              # the `Progress` of every key not finished
