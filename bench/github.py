@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench import minimum as mins
-from bench.logs import github_counts, github_scope_op, in_flight, status_counts
+from bench.logs import github_counts, github_scope_op, graphql_points, in_flight, status_counts
 from bench.process import RunResult
 from bench.workspace import Workspace, configured_extract_workers, configured_github_concurrency
 from sandbox import Sandbox
@@ -17,7 +17,7 @@ from sandbox.core import LoggedRequest
 from sandbox.github.clock import parse_gh_time
 
 Say = Callable[[str], None]
-SEQUENTIAL_OPS = ("pulls.list", "pulls.comments", "issues.comments", "orgs.members")
+SEQUENTIAL_OPS = ("graphql.pulls", "pulls.comments", "issues.comments", "orgs.members")
 
 
 def run_github(
@@ -128,7 +128,9 @@ def _analyse(
     workers = configured_extract_workers(ws.env)
     profiles_pool = configured_github_concurrency(ws.env)
     sequential = sum(by_op.get(op, 0) for op in SEQUENTIAL_OPS)
-    reviews, profiles = by_op.get("pulls.reviews", 0), by_op.get("users.get", 0)
+    reviews, profiles = by_op.get("graphql.nested", 0), by_op.get("users.get", 0)
+    points = graphql_points(log)
+    pull_pages = by_op.get("graphql.pulls", 0)
     extract_s = run.stage_seconds.get("extract")
     return {
         "run": run.to_dict(),
@@ -146,6 +148,13 @@ def _analyse(
         "minimum_charged": min_charged,
         "minimum_uncharged": min_uncharged,
         "budgets": run.api.get("budgets"),
+        # Issue 11's budget: GraphQL points + REST requests charged (REST before: 1 a request).
+        "graphql_points": points,
+        "graphql_points_minimum": sum(
+            mins.graphql_points(ops.get("graphql.pulls", 0)) for ops in minimum.values()
+        ),
+        "graphql_queries": pull_pages + by_op.get("graphql.nested", 0),
+        "budget_spent": points + sum(1 for e in log if e.charged and e.cost is None),
         "sequential_requests": sequential,
         "ideal_naive_s": mins.ideal_wall(len(log), latency, workers),
         "ideal_sequential_s": mins.ideal_wall_sequential(
@@ -155,7 +164,7 @@ def _analyse(
         ),
         "extract_s": extract_s,
         "concurrency_all": in_flight(log),
-        "concurrency_reviews": in_flight(e for e in log if e.operation.startswith("pulls.reviews")),
+        "concurrency_reviews": in_flight(e for e in log if e.operation.startswith("graphql")),
         "concurrency_profiles": in_flight(e for e in log if e.operation.startswith("users.get")),
     }
 

@@ -11,8 +11,14 @@ from sandbox.core import LoggedRequest
 
 
 def github_scope_op(entry: LoggedRequest) -> tuple[str, str]:
-    """("acme/api", "pulls.reviews") for a repo operation, ("org", "users.get") otherwise."""
+    """("acme/api", "pulls.comments") for a repo operation, ("org", "users.get") otherwise."""
     kind, _, rest = entry.operation.partition(" ")
+    if kind == "graphql":
+        # "graphql rateLimit,repository acme/api": a page of pull requests of that repo;
+        # "graphql rateLimit,node,...": nested lists paged on; "organization": repo discovery.
+        if "repository " in rest:
+            return rest.split("repository ", 1)[1].split(",", 1)[0], "graphql.pulls"
+        return "org", "graphql.nested" if "node" in rest else "graphql.other"
     if kind in ("orgs.members", "users.get", "rate_limit"):
         return "org", kind
     return rest.split("#", 1)[0] or "?", kind
@@ -58,3 +64,8 @@ def in_flight(log: Iterable[LoggedRequest]) -> dict[str, Any]:
         "span_s": span,
         "busy_s": busy,
     }
+
+
+def graphql_points(log: Iterable[LoggedRequest]) -> int:
+    """GraphQL points the sandbox charged (GitHub's cost formula)."""
+    return sum(e.cost or 0 for e in log if e.operation.startswith("graphql") and e.charged)

@@ -8,19 +8,22 @@ from collections.abc import Mapping
 
 LINEAR_PAGE = 250  # Linear's largest `first`
 GITHUB_PAGE = 100  # GitHub's largest `per_page`
+GRAPHQL_FIRST_PAGE = 16  # pipelines/sources/github/graphql_queries.py: 1 point
+GRAPHQL_PAGE = 50  # the following pages: 3 points
 
 LINEAR_FORMULA = (
     "minimum requests = Σ over entities of max(1, ⌈rows that must be read / 250⌉): every entity "
     "must be asked at least once, and a page holds at most 250 nodes"
 )
 GITHUB_FULL_FORMULA = (
-    "per repo: max(1, ⌈PRs / 100⌉) pull pages + 1 review call per PR + max(1, ⌈review comments "
+    "per repo: GraphQL pull request pages (the first of 16 PRs, then 50 a page, reviews and "
+    "the rest nested: 1 point, then 3 a page) + max(1, ⌈review comments "
     "/ 100⌉) + max(1, ⌈conversation comments / 100⌉) pages; for the org: max(1, ⌈members / "
     "100⌉) member pages + 1 profile per member"
 )
 GITHUB_INCREMENTAL_FORMULA = (
-    "per repo: ⌈(changed PRs + 1) / 100⌉ pull pages (newest first, until the first unchanged "
-    "PR: 1 page while fewer than 100 changed) + 1 review call per changed PR + max(1, ⌈new "
+    "per repo: GraphQL pull request pages newest first until the first unchanged PR (1 page "
+    "of 1 point while fewer than 16 changed, reviews nested) + max(1, ⌈new "
     "comments / 100⌉) per comment endpoint, all charged; for the org: member pages and one "
     "profile per member, conditional (304, not charged) unless the profile changed"
 )
@@ -29,6 +32,18 @@ GITHUB_INCREMENTAL_FORMULA = (
 def pages(rows: int, page_size: int) -> int:
     """Requests to read `rows` rows `page_size` at a time; at least one (it must be asked)."""
     return max(1, math.ceil(rows / page_size))
+
+
+def graphql_pages(pulls: int) -> int:
+    """GraphQL pages to read `pulls` pull requests (at least one)."""
+    if pulls <= GRAPHQL_FIRST_PAGE:
+        return 1
+    return 1 + math.ceil((pulls - GRAPHQL_FIRST_PAGE) / GRAPHQL_PAGE)
+
+
+def graphql_points(pages_read: int) -> int:
+    """Points of that many pull request pages: 1 for the first, 3 for each following one."""
+    return 1 + 3 * (pages_read - 1) if pages_read else 0
 
 
 def linear_minimum(must_read: Mapping[str, int]) -> dict[str, int]:
@@ -47,8 +62,7 @@ def github_full_minimum(
     out: dict[str, dict[str, int]] = {}
     for repo, n in repos.items():
         out[repo] = {
-            "pulls.list": pages(n["pulls"], GITHUB_PAGE),
-            "pulls.reviews": n["pulls"],
+            "graphql.pulls": graphql_pages(n["pulls"]),
             "pulls.comments": pages(n["review_comments"], GITHUB_PAGE),
             "issues.comments": pages(n["issue_comments"], GITHUB_PAGE),
         }
@@ -67,8 +81,8 @@ def github_incremental_minimum(
     for repo, n in repos.items():
         changed = n["changed_pulls"]
         out[repo] = {
-            "pulls.list": math.ceil((changed + 1) / GITHUB_PAGE),
-            "pulls.reviews": changed,
+            # the first unchanged PR must be seen: changed + 1 read
+            "graphql.pulls": graphql_pages(changed + 1),
             "pulls.comments": pages(n["new_review_comments"], GITHUB_PAGE),
             "issues.comments": pages(n["new_issue_comments"], GITHUB_PAGE),
         }

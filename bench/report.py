@@ -412,6 +412,7 @@ def _headlines(results: dict[str, Any]) -> list[str]:
                 f"{secs(full['run']['wall_s'])} s at {base} ms{slow_text}; peak RSS "
                 f"{mib(full['run']['max_rss_kib'])} MiB; incremental {inc['charged']} charged "
                 f"requests (minimum {inc['minimum_charged']}) + {inc['uncharged']} uncharged 304s."
+                + _graphql_budget(full, inc)
             )
         dbt = scenario(entry, base, "dbt")
         bound = entry.get("lower_bound") or {}
@@ -1088,9 +1089,27 @@ def _linear(results: dict[str, Any]) -> list[str]:
 
 
 # -- GitHub ----------------------------------------------------------------------------------------
+#: Issue 11's reference: the large company's first load on REST (one review call per PR).
+REST_FIRST_LOAD_LARGE = 10_520
+
+
+def _graphql_budget(full: dict[str, Any], inc: dict[str, Any]) -> str:
+    """Issue 11's figures: GraphQL points + charged REST requests, beside REST before."""
+    if "graphql_points" not in full:
+        return ""
+    spent = full["budget_spent"]
+    return (
+        f" Rate-limit budget (GraphQL points + REST requests): full {spent:,} "
+        f"({full['graphql_points']:,} points in {full['graphql_queries']:,} queries, minimum "
+        f"{full['graphql_points_minimum']:,} points; {spent / REST_FIRST_LOAD_LARGE:.1%} of "
+        f"the {REST_FIRST_LOAD_LARGE:,} REST requests the large first load needed before), "
+        f"incremental {inc['budget_spent']:,} ({inc['graphql_points']:,} points)."
+    )
+
+
 GITHUB_OPS = (
-    "pulls.list",
-    "pulls.reviews",
+    "graphql.pulls",
+    "graphql.nested",
     "pulls.comments",
     "issues.comments",
     "orgs.members",

@@ -24,7 +24,7 @@ from pipelines.sources.github import DEFAULT_BASE_URL, github_source  # noqa: E4
 from pipelines.sources.github.deployments import parse_deployments_setting  # noqa: E402
 from pipelines.sources.http import SourceError  # noqa: E402
 
-REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/([A-Za-z0-9_.-]+|\*)$")  # owner/name or owner/*
 
 
 def configured_repos() -> list[str]:
@@ -37,7 +37,7 @@ def configured_repos() -> list[str]:
         )
     bad = [r for r in repos if not isinstance(r, str) or not REPO_NAME.match(r)]
     if bad:
-        raise RunFailed(f"sources.github.repos: {bad} are not of the form owner/name.")
+        raise RunFailed(f"sources.github.repos: {bad} are not of the form owner/name (or owner/*).")
     return list(repos)
 
 

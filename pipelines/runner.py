@@ -146,6 +146,14 @@ class RunSummary:
                 )
             if "complexity_points" in api.extra:
                 parts.append(f"{int(api.extra['complexity_points']):,} complexity points")
+            if api.extra.get("graphql_requests"):
+                parts.append(
+                    f"{int(api.extra['graphql_requests'])} of them GraphQL queries costing "
+                    f"{int(api.extra.get('graphql_points', 0)):,} GraphQL points"
+                )
+            if api.extra.get("repositories_gone"):
+                gone = int(api.extra["repositories_gone"])
+                parts.append(f"{gone} repositories gone since the last run (see warnings)")
             if api.extra.get("partial_errors"):
                 parts.append(f"{int(api.extra['partial_errors'])} partial errors (see warnings)")
             lines.append("  api: " + ", ".join(parts))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -60,3 +61,67 @@ def assert_github_matches_truth(ws: Workspace, box: Sandbox) -> None:
         )
     )
     assert labels == truth_labels
+
+
+# GraphQL-only fields and tables (issue 11): sandbox world -> warehouse.
+TIMELINE_EVENTS = {
+    "ReadyForReviewEvent": "ready_for_review",
+    "ConvertToDraftEvent": "convert_to_draft",
+    "ReviewRequestedEvent": "review_requested",
+    "ReviewRequestRemovedEvent": "review_request_removed",
+    "ReviewDismissedEvent": "review_dismissed",
+    "ReopenedEvent": "reopened",
+    "MergedEvent": "merged",
+    "ClosedEvent": "closed",
+}
+
+
+def assert_github_graphql_matches_truth(ws: Workspace, box: Sandbox) -> None:
+    """Size, commits, author type, timeline events, review requests and reviewers' types."""
+    world = box.github.org_data.world
+    with box.github.org_data.lock:
+        pulls = list(world.pulls)
+        truth_pulls = {
+            p.id: (
+                p.additions,
+                p.deletions,
+                p.changed_files,
+                len(p.commit_list),  # GraphQL `commits.totalCount`
+                epoch(min((c.authored_at for c in p.commit_list), default=None)),
+                p.user.type,
+                p.user.type == "Bot",
+            )
+            for p in pulls
+        }
+        truth_events = sorted(
+            (p.id, TIMELINE_EVENTS[e.kind], epoch(e.created_at))
+            for p in pulls
+            for e in p.timeline
+            if e.kind in TIMELINE_EVENTS
+        )
+        truth_requests = Counter(
+            p.id for p in pulls for e in p.timeline if e.kind == "ReviewRequestedEvent"
+        )
+        truth_reviewer_types = {r.id: r.user.type for p in pulls for r in p.reviews}
+    rows = ws.query(
+        "select id, additions, deletions, changed_files, commits, first_commit_at, "
+        "author_type, is_bot from github.raw_pull_requests"
+    )
+    loaded = {r[0]: (*r[1:5], epoch(r[5]), *r[6:]) for r in rows}
+    differ = [(k, v, truth_pulls[k]) for k, v in loaded.items() if v != truth_pulls.get(k)]
+    assert not differ, f"raw_pull_requests: {len(differ)} differ, e.g. {differ[:2]}"
+    if truth_events:
+        events = sorted(
+            (r[0], r[1], epoch(r[2]))
+            for r in ws.query(
+                "select pull_request_id, event, created_at from github.raw_pr_timeline_events"
+            )
+        )
+        assert events == truth_events
+    if truth_requests:
+        requests = Counter(
+            r[0] for r in ws.query("select pull_request_id from github.raw_pr_review_requests")
+        )
+        assert requests == truth_requests
+    types = dict(ws.query("select id, user__type from github.raw_pr_reviews"))
+    assert types == truth_reviewer_types

@@ -101,7 +101,8 @@ def test_report_has_every_section(quick: tuple[str, dict[str, Any], str]) -> Non
     assert "`python -m bench --quick`: sizes `tiny` at 0 ms, 100 ms" in report
     # The formulas behind the minimums are printed.
     assert "⌈rows that must be read / 250⌉" in report
-    assert "1 review call per PR" in report
+    assert "GraphQL pull request pages (the first of 16 PRs, then 50 a page" in report
+    assert "Rate-limit budget (GraphQL points + REST requests)" in report
     # Figures were printed as they came.
     assert "tiny 0 ms linear full:" in stdout and "tiny 100 ms github full:" in stdout
     assert "tiny 0 ms dbt build:" in stdout
@@ -157,13 +158,15 @@ def test_github_requests_are_the_minimum(
     org = tiny.github.org_data
     members = len(org.members())
     expected_full = math.ceil(members / 100) + members
+    expected_points = 0
     for name in tiny.github.repo_names:
         repo = org.repo(*name.split("/"))
         assert repo is not None
         pulls = len(org.pulls(repo, state="all"))
+        pages = 1 if pulls <= 16 else 1 + math.ceil((pulls - 16) / 50)  # GraphQL, reviews nested
+        expected_points += 1 + 3 * (pages - 1)
         expected_full += (
-            max(1, math.ceil(pulls / 100))
-            + pulls
+            pages
             + max(1, math.ceil(len(org.review_comments(repo)) / 100))
             + max(1, math.ceil(len(org.issue_comments(repo)) / 100))
         )
@@ -174,22 +177,27 @@ def test_github_requests_are_the_minimum(
         assert full["minimum"] == expected_full
         assert full["requests"] == expected_full, f"{latency} ms: full sync above its minimum"
         assert full["charged"] == expected_full
+        assert full["graphql_points"] == full["graphql_points_minimum"] == expected_points
+        assert full["budget_spent"] == expected_full - full["graphql_queries"] + expected_points
         assert full["run"]["rows"]["raw_pull_requests"] == len(org.truth("pull_requests"))
         # The target's ideal: requests x latency / extract.workers.
         assert full["ideal_naive_s"] == pytest.approx(
             expected_full * float(latency) / 1000 / gh["extract_workers"]
         )
 
-        # Incremental: per repo one pull page, a review call per changed PR, one page per
+        # Incremental: per repo one 1-point GraphQL page (reviews nested), one page per
         # comment endpoint, all charged; member pages and profiles answered 304, uncharged.
         changed = gh["mutations"]["changed_pulls"]
         repos = len(tiny.github.repo_names)
-        assert incremental["minimum_charged"] == repos * 3 + changed
+        by_repo = gh["mutations"]["by_repo"].values()
+        pages = [1 if r["changed_pulls"] < 16 else 2 for r in by_repo]  # < 66 changed here
+        assert incremental["minimum_charged"] == sum(pages) + 2 * repos
+        assert incremental["graphql_points"] == sum(1 + 3 * (p - 1) for p in pages)
         assert incremental["charged"] == incremental["minimum_charged"]
         assert incremental["minimum_uncharged"] == math.ceil(members / 100) + members
         assert incremental["uncharged"] == incremental["minimum_uncharged"]
         assert incremental["statuses"].get("304") == incremental["uncharged"]
-        assert incremental["by_op"]["pulls.reviews"] == changed
+        assert "graphql.nested" not in incremental["by_op"]
         assert incremental["run"]["rows"]["raw_pull_requests"] == changed
     # The latency changes the time only, never what is asked.
     assert by_latency["0"]["full"]["counts"] == by_latency["100"]["full"]["counts"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from typing import Any
 
+from pipelines.sources.github.graphql_queries import FIRST_PAGE_SIZE, PAGE_SIZE
 from sandbox import GITHUB_TOKEN, Sandbox
 from tests.conftest import Workspace
-from tests.github_truth import assert_github_matches_truth
+from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
 
 
 def per_repo(box: Sandbox, kind: str) -> Counter[str]:
@@ -19,22 +21,48 @@ def per_repo(box: Sandbox, kind: str) -> Counter[str]:
     )
 
 
+def pr_pages(box: Sandbox, repo: str) -> list[Any]:
+    """The GraphQL pages of pull requests of one repository."""
+    return [
+        r
+        for r in box.github.log
+        if r.operation.startswith("graphql") and f"repository {repo}" in r.operation
+    ]
+
+
+def nested_queries(box: Sandbox) -> list[Any]:
+    """GraphQL queries that page a nested list on (through `node`)."""
+    return [
+        r for r in box.github.log if r.operation.startswith("graphql") and "node" in r.operation
+    ]
+
+
+def expected_pages(pulls: int) -> int:
+    """A first page of 16 pull requests, then pages of 50 (graphql_queries.py)."""
+    return 1 if pulls <= FIRST_PAGE_SIZE else 1 + math.ceil((pulls - FIRST_PAGE_SIZE) / PAGE_SIZE)
+
+
 def test_full_sync_lands_every_table(workspace: Workspace, sandbox: Sandbox) -> None:
     result = workspace.run("github", "--no-dbt")
     assert result.returncode == 0, result.output
     assert_github_matches_truth(workspace, sandbox)
+    assert_github_graphql_matches_truth(workspace, sandbox)
     org = sandbox.github.org_data
     assert all(
         "per_page=100" in _query(r)
         for r in sandbox.github.log
         if "list" in r.operation or "comments" in r.operation or "members" in r.operation
     )
-    # Reviews: one call per pull request, nothing more.
+    # Pull requests and reviews come through GraphQL: no REST pulls or reviews at all.
+    assert not per_repo(sandbox, "pulls.list") and not per_repo(sandbox, "pulls.reviews")
     pulls = org.truth("pull_requests")
-    assert sum(per_repo(sandbox, "pulls.reviews").values()) == len(pulls)
     for repo in sandbox.github.repo_names:
         in_repo = sum(1 for p in pulls if p["base"]["repo"]["full_name"] == repo)
-        assert per_repo(sandbox, "pulls.list")[repo] == max(math.ceil(in_repo / 100), 1)
+        pages = pr_pages(sandbox, repo)
+        assert len(pages) == expected_pages(in_repo)
+        # GitHub's formula: 1 point for the first page of 16, 3 for each page of 50.
+        assert sum(r.cost for r in pages) == 1 + 3 * (len(pages) - 1)
+    assert "GraphQL points" in result.stdout
 
 
 def _query(entry: object) -> str:
@@ -45,24 +73,25 @@ def _query(entry: object) -> str:
 def test_incremental_sync_is_economical(workspace: Workspace, sandbox: Sandbox) -> None:
     assert workspace.run("github", "--no-dbt").returncode == 0
     org = sandbox.github.org_data
-    reviewed = org.add_reviews(3)
-    commented = [(r, n) for r, n, _ in org.add_review_comments(2)]
-    talked = [(r, n) for r, n, _ in org.add_issue_comments(2)]
-    merged = org.merge_pulls(2)
+    org.add_reviews(3)
+    org.add_review_comments(2)
+    org.add_issue_comments(2)
+    org.merge_pulls(2)
     renamed = org.update_users(1)
-    changed = set(reviewed) | set(commented) | set(talked) | set(merged)
     sandbox.github.clear_log()
 
     result = workspace.run("github", "--no-dbt")
     assert result.returncode == 0, result.output
     assert_github_matches_truth(workspace, sandbox)
+    assert_github_graphql_matches_truth(workspace, sandbox)
     members = len(org.truth("users"))
     for repo in sandbox.github.repo_names:
-        k = sum(1 for r, _ in changed if r == repo)
-        assert per_repo(sandbox, "pulls.list")[repo] == 1  # < 100 changed: the first page
-        assert per_repo(sandbox, "pulls.reviews")[repo] == k  # only the changed PRs
+        # <= 16 changed pull requests: the first page, 1 point (issue 11's bound).
+        pages = pr_pages(sandbox, repo)
+        assert len(pages) == 1 and sum(r.cost for r in pages) == 1
         assert per_repo(sandbox, "pulls.comments")[repo] == 1
         assert per_repo(sandbox, "issues.comments")[repo] == 1
+    assert not nested_queries(sandbox)  # nothing overflowed
     # Members and profiles are re-read conditionally: only the renamed profile is charged.
     profiles = [r for r in sandbox.github.log if r.operation.startswith("users.get")]
     assert len(profiles) == members
@@ -70,32 +99,34 @@ def test_incremental_sync_is_economical(workspace: Workspace, sandbox: Sandbox) 
     assert all(r.status == 304 and not r.charged for r in profiles if r.status != 200)
     assert "304" in result.stdout
 
-    # A rerun with no change loads nothing, and reads no reviews.
+    # A rerun with no change loads nothing: one 1-point page per repository.
     sandbox.github.clear_log()
     result = workspace.run("github", "--no-dbt")
     assert result.returncode == 0, result.output
     assert "rows loaded: none" in result.stdout
-    assert sum(per_repo(sandbox, "pulls.reviews").values()) == 0
     assert_github_matches_truth(workspace, sandbox)
     charged = [r for r in sandbox.github.log if r.charged]
-    assert len(charged) == 3 * len(sandbox.github.repo_names)  # pulls + two comment pages
+    assert len(charged) == 3 * len(sandbox.github.repo_names)  # a PR page + two comment pages
+    assert sum(r.cost or 0 for r in charged if r.operation.startswith("graphql")) == len(
+        sandbox.github.repo_names
+    )
 
 
-def test_reviews_are_fetched_concurrently(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+def test_repositories_are_read_concurrently(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
     box = sandbox_factory(latency_ms=40)
     ws = workspace_factory(box)
     result = ws.run("github", "--no-dbt", extra_env={"EXTRACT__WORKERS": "4"})
     assert result.returncode == 0, result.output
-    reviews = [r for r in box.github.log if r.operation.startswith("pulls.reviews")]
+    pages = [r for r in box.github.log if r.operation.startswith("graphql")]
     events = sorted(
-        [(r.started_at, 1) for r in reviews]
-        + [(r.started_at + r.duration_ms / 1000, -1) for r in reviews]
+        [(r.started_at, 1) for r in pages]
+        + [(r.started_at + r.duration_ms / 1000, -1) for r in pages]
     )
     in_flight = peak = 0
     for _, step in events:
         in_flight += step
         peak = max(peak, in_flight)
-    assert 2 <= peak <= 4, peak
+    assert peak == len(box.github.repo_names), peak
 
 
 def test_since_and_full_refresh(workspace: Workspace, sandbox: Sandbox) -> None:
@@ -118,7 +149,8 @@ def test_enterprise_server_base_url(workspace_factory, sandbox_factory) -> None:
     result = ws.run("github", "--no-dbt")
     assert result.returncode == 0, result.output
     assert_github_matches_truth(ws, box)
-    assert all(r.path.startswith("/api/v3/") for r in box.github.log)
+    assert all(r.path.startswith("/api/v3/") or r.path == "/api/graphql" for r in box.github.log)
+    assert any(r.path == "/api/graphql" for r in box.github.log)
 
 
 def test_unknown_repo_fails_naming_it(workspace: Workspace, sandbox: Sandbox) -> None:
@@ -126,7 +158,7 @@ def test_unknown_repo_fails_naming_it(workspace: Workspace, sandbox: Sandbox) ->
         "github", "--no-dbt", extra_env={"SOURCES__GITHUB__REPOS": '["acme/api", "acme/nope"]'}
     )
     assert result.returncode == 1
-    assert "acme/nope" in result.stderr and "HTTP 404" in result.stderr
+    assert "acme/nope" in result.stderr and "not found" in result.stderr.lower()
     assert "Traceback" not in result.stderr
 
 
@@ -154,7 +186,7 @@ def test_token_leaves_no_trace(workspace: Workspace, sandbox: Sandbox) -> None:
         result = workspace.run("github", *args)
         assert result.returncode == 0, result.output
         outputs.append(result.output)
-    sandbox.github.inject("status", status=500, times=-1, match="pulls.list")
+    sandbox.github.inject("status", status=500, times=-1, match="graphql")
     failed = workspace.run("github", "--no-dbt", "--log-level", "debug", "--full-refresh")
     assert failed.returncode == 1
     outputs.append(failed.output)
@@ -179,10 +211,11 @@ def test_first_run_with_since_keeps_a_cursor(workspace: Workspace, sandbox: Sand
 
     result = workspace.run("github", "--no-dbt")
     assert result.returncode == 0, result.output
-    # From the cursor: one page of each listing, reviews of the changed pull request only.
-    assert sum(per_repo(sandbox, "pulls.reviews").values()) == len(merged)
-    charged = [r for r in sandbox.github.log if r.charged and "reviews" not in r.operation]
+    # From the cursor: one page of each listing (a 1-point GraphQL page with the reviews).
+    assert len(merged) == 1
+    charged = [r for r in sandbox.github.log if r.charged]
     assert len(charged) == 3 * len(sandbox.github.repo_names)
+    assert not nested_queries(sandbox)
     comment_reads = [r for r in sandbox.github.log if "comments" in r.operation]
     assert all(_query(r).split("since=")[1][:10] >= since for r in comment_reads)
     loaded = set(workspace.column("select id from github.raw_pull_requests"))

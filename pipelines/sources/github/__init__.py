@@ -1,5 +1,6 @@
-"""The GitHub source: org members, and per repository pull requests, reviews, review comments
-and conversation comments, incrementally and within the rate limit."""
+"""The GitHub source: org members (REST, conditional), and per repository pull requests with
+their reviews, review requests and timeline (GraphQL), review comments and conversation
+comments (REST), incrementally and within the rate limits."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import pendulum
 from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
+from pipelines.sources.github import repositories
 from pipelines.sources.github.comments import comment_resources
 from pipelines.sources.github.deployment_resources import deployment_resources
 from pipelines.sources.github.deployments import parse_deployments_setting
+from pipelines.sources.github.graphql_client import GraphQLClient
+from pipelines.sources.github.graphql_pulls import pull_requests_resource
 from pipelines.sources.github.members import org_members_resource
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
-from pipelines.sources.github.repos import repo_resources
 from pipelines.sources.http import ApiClient
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -37,17 +40,19 @@ def github_source(
     deployments: str | None = None,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
-    `raw_pr_comments` and `raw_pr_issue_comments`.
+    `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_comments` and
+    `raw_pr_issue_comments`.
 
     Args:
         org: Organisation whose members are synced.
-        repos: Repositories as `owner/name`.
+        repos: Repositories as `owner/name`, or `owner/*` for every non-archived repository
+            of that organisation (discovered each run).
         access_token: Token with `repo` and `read:org`.
         base_url: REST API root (GitHub Enterprise Server: `https://HOST/api/v3`).
         since: Start of the first load (or of a backfill) of pull requests and comments.
         backfill: Read from `since` to now without touching existing cursors (a first load
             with `since` keeps its cursors like any first load).
-        max_concurrency: Parallel requests for per-PR reviews and member profiles.
+        max_concurrency: Parallel requests for member profiles and repositories.
         max_rate_limit_wait: Longest wait (s) for a rate-limit reset before failing the run.
         secondary_limit_wait: First wait (s) for a secondary limit without `retry-after`
             (doubled on each consecutive one).
@@ -71,11 +76,23 @@ def github_source(
     client = RESTClient(base_url=base_url, session=session)
     start = since or pendulum.now("UTC").subtract(years=2)
     backfill_until = pendulum.now("UTC") if backfill else None
+    graphql = GraphQLClient(
+        base_url,
+        access_token,
+        max_rate_limit_wait=max_rate_limit_wait,
+        secondary_limit_wait=secondary_limit_wait,
+        max_connections=max(max_concurrency, 10),
+    )
+    names, discovered = repositories.expand(graphql, repos)
     resources = [org_members_resource(session, base_url, org, max_concurrency)]
-    for repo in repos:
-        resources += repo_resources(client, repo, since=start, backfill_until=backfill_until)
+    if discovered:
+        resources.append(repositories.inventory_resource(discovered, graphql.stats))
+    for repo in names:
+        resources.append(
+            pull_requests_resource(graphql, repo, since=start, backfill_until=backfill_until)
+        )
         resources += comment_resources(
-            client, repo, since=start, backfill_until=backfill_until, repos=repos
+            client, repo, since=start, backfill_until=backfill_until, repos=names
         )
         if deployments_setting is not None:
             since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")

@@ -1,87 +1,20 @@
-"""The per-repository resources, declared for dlt's `rest_api` source: pull requests (newest
-changes first, stopping at the first page past the cursor) and reviews of just those pull
-requests (fetched concurrently). Review and conversation comments are read by `comments.py`.
-Every row is tagged with its repository."""
+"""What the per-repository REST reads share (`comments.py`): the map step that shapes and tags
+a row with its repository, the error check naming repository and endpoint, and the column
+hints and `updated_at` cursor they use. Pull requests and reviews come through GraphQL
+(`graphql_pulls.py`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-import dlt
-from dlt.extract.incremental import Incremental
-from dlt.extract.items import SupportsPipe
-from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response
-from dlt.sources.helpers.rest_client.client import RESTClient
-from dlt.sources.rest_api import rest_api_resources
-from dlt.sources.rest_api.typing import EndpointResource, RESTAPIConfig
 
-from pipelines.sources.github import shapes
+from pipelines.sources.github.columns import ISSUE_COMMENT_COLUMNS, REVIEW_COMMENT_COLUMNS
+from pipelines.sources.github.incremental import incremental_updated_at as _incremental
 from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.http import SourceError, rate_limit_error
 from pipelines.sources.shaping import Shape, reduce
-
-TIMESTAMP, BIGINT, TEXT = "timestamp", "bigint", "text"
-
-
-def _columns(**types: str) -> dict[str, dict[str, Any]]:
-    """Column hints (a fresh dict per column: dlt writes the column name into each)."""
-    # BigQuery: clustering on the merge key lets the merge's delete prune blocks.
-    hints: dict[str, dict[str, Any]] = {
-        "id": {"data_type": "bigint", "nullable": False, "cluster": True}
-    }
-    hints.update({name: {"data_type": t, "nullable": True} for name, t in types.items()})
-    return hints
-
-
-PULL_REQUEST_COLUMNS = _columns(
-    repo=TEXT,
-    number=BIGINT,
-    created_at=TIMESTAMP,
-    updated_at=TIMESTAMP,
-    closed_at=TIMESTAMP,
-    merged_at=TIMESTAMP,
-    merge_commit_sha=TEXT,
-    milestone__id=BIGINT,
-    milestone__number=BIGINT,
-    milestone__title=TEXT,
-    milestone__state=TEXT,
-    head__repo__id=BIGINT,
-    head__repo__full_name=TEXT,
-)
-REVIEW_COLUMNS = _columns(
-    repo=TEXT,
-    pull_number=BIGINT,
-    submitted_at=TIMESTAMP,
-    user__login=TEXT,
-    user__id=BIGINT,
-)
-REVIEW_COMMENT_COLUMNS = _columns(
-    repo=TEXT,
-    pull_number=BIGINT,
-    pull_request_review_id=BIGINT,
-    in_reply_to_id=BIGINT,
-    line=BIGINT,
-    original_line=BIGINT,
-    created_at=TIMESTAMP,
-    updated_at=TIMESTAMP,
-    user__login=TEXT,
-    user__id=BIGINT,
-)
-ISSUE_COMMENT_COLUMNS = _columns(
-    repo=TEXT,
-    pull_number=BIGINT,
-    created_at=TIMESTAMP,
-    updated_at=TIMESTAMP,
-    user__login=TEXT,
-    user__id=BIGINT,
-)
-
-
-def _iso(ts: datetime) -> str:
-    return ts.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _number_from(url_field: str) -> Callable[[dict[str, Any]], int | None]:
@@ -145,94 +78,11 @@ def raise_for_github(repo: str, what: str) -> Callable[..., None]:
     return check
 
 
-def _incremental(
-    since: datetime, backfill_until: datetime | None, **extra: Any
-) -> Incremental[str]:
-    """dlt incremental on `updated_at`. A `--since` run is a bounded backfill that leaves the
-    cursor alone only when there is a cursor; without one it is an ordinary first load from
-    `since`, so the next run continues from where it ended."""
-    if backfill_until is None:
-        return Incremental("updated_at", initial_value=_iso(since), **extra)
-    return _backfill_window(_iso(backfill_until))("updated_at", initial_value=_iso(since), **extra)
-
-
-def _backfill_window(until: str) -> type[Incremental[str]]:
-    """An incremental that, when bound to its resource, ends at `until` if the resource already
-    has a cursor (dlt then keeps that cursor untouched) and is open-ended otherwise."""
-
-    had_cursor: dict[str, bool] = {}  # decided at the first bind: later binds see our state
-
-    class BackfillWindow(Incremental[str]):  # type: ignore[misc]
-        def bind(self, pipe: SupportsPipe) -> Incremental[str]:
-            if pipe.name not in had_cursor:
-                cursors = dlt.current.resource_state(pipe.name).get("incremental", {})
-                had_cursor[pipe.name] = bool(cursors.get(self.cursor_path))
-            self.end_value = until if had_cursor[pipe.name] else None
-            return super().bind(pipe)
-
-    return BackfillWindow
-
-
-def repo_resources(
-    client: RESTClient, repo: str, *, since: datetime, backfill_until: datetime | None
-) -> list[DltResource]:
-    """The four resources of one repository (`owner/name`)."""
-    slug = repo.replace("/", "__").replace("-", "_").replace(".", "_").lower()
-    pulls = f"pull_requests__{slug}"
-    parent_number = f"_{pulls}_number"
-    resources: list[EndpointResource] = [
-        {
-            "name": pulls,
-            "table_name": "raw_pull_requests",
-            "columns": PULL_REQUEST_COLUMNS,
-            "endpoint": {
-                "path": f"repos/{repo}/pulls",
-                "response_actions": [raise_for_github(repo, "pull requests")],
-                # GitHub ignores `since` on this endpoint: the listing stops at the cursor.
-                "params": {
-                    "state": "all",
-                    "sort": "updated",
-                    "direction": "desc",
-                    "since": _incremental(since, backfill_until, row_order="desc"),
-                },
-            },
-            "processing_steps": [
-                {"map": _tag(shapes.PULL_REQUEST, shapes.IGNORED["pull_request"], repo)}
-            ],
-        },
-        {
-            "name": f"pr_reviews__{slug}",
-            "table_name": "raw_pr_reviews",
-            "columns": REVIEW_COLUMNS,
-            "parallelized": True,
-            "include_from_parent": ["number"],
-            "endpoint": {
-                "path": f"repos/{repo}/pulls/{{resources.{pulls}.number}}/reviews",
-                "response_actions": [raise_for_github(repo, "reviews")],
-            },
-            "processing_steps": [
-                {
-                    "map": _tag(
-                        shapes.REVIEW,
-                        shapes.IGNORED["review"],
-                        repo,
-                        pull_number=lambda r: r[parent_number],
-                    )
-                }
-            ],
-        },
-    ]
-    config: RESTAPIConfig = {
-        "client": {
-            "base_url": client.base_url,
-            "session": client.session,
-            "paginator": {"type": "header_link"},
-        },
-        "resource_defaults": {
-            "primary_key": "id",
-            "write_disposition": "merge",
-            "endpoint": {"params": {"per_page": 100}},
-        },
-        "resources": resources,
-    }
-    return rest_api_resources(config)
+__all__ = [
+    "ISSUE_COMMENT_COLUMNS",
+    "REVIEW_COMMENT_COLUMNS",
+    "_incremental",
+    "_number_from",
+    "_tag",
+    "raise_for_github",
+]

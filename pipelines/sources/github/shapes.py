@@ -1,4 +1,5 @@
-"""Which fields of GitHub's REST objects land in the raw tables."""
+"""Which fields of GitHub's REST objects land in the raw tables (members, review comments and
+conversation comments; pull requests and reviews come through GraphQL: `graphql_rows.py`)."""
 
 from __future__ import annotations
 
@@ -27,44 +28,6 @@ USER: Shape = {
     "avatar_url": True,
     "created_at": True,
     "updated_at": True,
-}
-
-_BRANCH: Shape = {"label": True, "ref": True, "sha": True, "repo": {"id": True, "full_name": True}}
-
-PULL_REQUEST: Shape = {
-    "id": True,
-    "node_id": True,
-    "number": True,
-    "state": True,
-    "locked": True,
-    "title": True,
-    "draft": True,
-    "html_url": True,
-    "author_association": True,
-    "user": USER_REF,
-    "created_at": True,
-    "updated_at": True,
-    "closed_at": True,
-    "merged_at": True,
-    "merge_commit_sha": True,
-    "head": _BRANCH,
-    "base": _BRANCH,
-    "milestone": {"id": True, "number": True, "title": True, "state": True},
-    "labels": [{"id": True, "name": True}],
-    "assignees": [USER_REF],
-    "requested_reviewers": [USER_REF],
-    "requested_teams": [{"id": True, "slug": True}],
-}
-
-REVIEW: Shape = {
-    "id": True,
-    "node_id": True,
-    "user": USER_REF,
-    "state": True,
-    "html_url": True,
-    "submitted_at": True,
-    "commit_id": True,
-    "author_association": True,
 }
 
 REVIEW_COMMENT: Shape = {
@@ -124,24 +87,6 @@ IGNORED: dict[str, frozenset[str]] = {
             "two_factor_authentication",
         }
     ),
-    "pull_request": frozenset(
-        {
-            *_LINKS,
-            "diff_url",
-            "patch_url",
-            "issue_url",
-            "commits_url",
-            "review_comments_url",
-            "review_comment_url",
-            "comments_url",
-            "statuses_url",
-            "body",
-            "assignee",
-            "active_lock_reason",
-            "auto_merge",
-        }
-    ),
-    "review": frozenset({*_LINKS, "body", "pull_request_url"}),
     "review_comment": frozenset(
         {
             *_LINKS,

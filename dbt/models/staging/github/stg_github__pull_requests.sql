@@ -33,12 +33,22 @@ renamed as (
         merge_commit_sha,
         milestone__title as milestone_title,
         html_url as pull_request_url,
+        body as pull_request_body,
+        coalesce(is_bot, user__type = 'Bot') as is_bot_author,
+
+        -- size and commits
+        cast(additions as {{ dbt.type_bigint() }}) as additions,
+        cast(deletions as {{ dbt.type_bigint() }}) as deletions,
+        cast(changed_files as {{ dbt.type_bigint() }}) as changed_files,
+        cast(commits as {{ dbt.type_bigint() }}) as commit_count,
 
         -- timestamps (UTC)
         {{ utc_timestamp('created_at') }} as created_at,
         {{ utc_timestamp('updated_at') }} as updated_at,
         {{ utc_timestamp('closed_at') }} as closed_at,
-        {{ utc_timestamp('merged_at') }} as merged_at
+        {{ utc_timestamp('merged_at') }} as merged_at,
+        -- the first commit's author time (GraphQL `commits(first: 1)`)
+        {{ utc_timestamp('first_commit_at') }} as first_commit_at
 
     from source
 
