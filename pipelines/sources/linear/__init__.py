@@ -12,6 +12,8 @@ from dlt.sources import DltResource
 from pipelines.sources.http import SourceError
 from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import ENTITIES, Entity, MalformedRecord
+from pipelines.sources.linear.history import NAME as HISTORY
+from pipelines.sources.linear.history import history_resource
 from pipelines.sources.linear.queries import PAGE_SIZE, sync_query, sync_variables
 from pipelines.sources.linear.sync_window import SyncWindow
 
@@ -42,10 +44,13 @@ def linear_source(
         max_rate_limit_wait: Longest wait (s) for a rate-limit reset before failing the run.
     """
     client = LinearClient(api_url, api_key, max_rate_limit_wait=max_rate_limit_wait)
-    wanted = set(entities or [e.name for e in ENTITIES])
-    unknown = wanted - {e.name for e in ENTITIES}
+    names = [e.name for e in ENTITIES] + [HISTORY]
+    wanted = set(entities or names)
+    unknown = wanted - set(names)
     if unknown:
         raise ValueError(f"unknown Linear entities: {sorted(unknown)}")
+    overlap = timedelta(seconds=overlap_seconds)
+    history = [history_resource(client, since=since, backfill=backfill, overlap=overlap)]
     return [
         entity_resource(
             entity,
@@ -53,11 +58,11 @@ def linear_source(
             since=since,
             backfill=backfill,
             page_size=page_size,
-            overlap=timedelta(seconds=overlap_seconds),
+            overlap=overlap,
         )
         for entity in ENTITIES
         if entity.name in wanted
-    ]
+    ] + (history if HISTORY in wanted else [])
 
 
 def entity_resource(

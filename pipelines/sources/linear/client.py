@@ -118,20 +118,26 @@ class LinearClient:
         self.rest = RESTClient(base_url=api_url, session=http.session)
 
     def pages(
-        self, root_field: str, query: str, variables: dict[str, Any]
+        self,
+        root_field: str,
+        query: str,
+        variables: dict[str, Any],
+        connection_path: str | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
-        """Every page of `root_field`'s nodes for `query`, following `pageInfo`."""
+        """Every page of `root_field`'s nodes for `query`, following `pageInfo`; the connection
+        paged may sit deeper (`connection_path`, e.g. `issue.history`)."""
+        path = connection_path or root_field
         paginator = JSONResponseCursorPaginator(
-            cursor_path=f"data.{root_field}.pageInfo.endCursor",
+            cursor_path=f"data.{path}.pageInfo.endCursor",
             cursor_body_path="variables.after",
-            has_more_path=f"data.{root_field}.pageInfo.hasNextPage",
+            has_more_path=f"data.{path}.pageInfo.hasNextPage",
         )
         for page in self.rest.paginate(
             path="",
             method="POST",
             json={"query": query, "variables": variables},
             paginator=paginator,
-            data_selector=f"data.{root_field}.nodes",
+            data_selector=f"data.{path}.nodes",
             hooks={"response": [self._check(root_field)]},
         ):
             yield list(page)

@@ -23,6 +23,7 @@ class MalformedRecord(ValueError):
 # dlt data types by GraphQL scalar, so columns exist (typed) even while all values are null.
 TEXT, BIGINT, DOUBLE, BOOL = "text", "bigint", "double", "bool"
 TIMESTAMP, DATE = "timestamp", "date"
+JSON = "json"  # kept as one JSON column (not flattened into columns or child tables)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ ISSUES = Entity(
         "autoArchivedAt": TIMESTAMP,
     },
     relations=("team", "state", "assignee", "creator", "cycle", "project", "parent"),
-    lists={"labels": "labelIds"},
+    lists={"labels": "labelIds", "previous_identifiers": "previousIdentifiers"},
     archived_filter=True,
 )
 
@@ -230,6 +231,24 @@ LABELS = Entity(
     table_name="raw_labels",
 )
 
+#: Linear's record of links to other tools (its GitHub integration attaches pull requests).
+#: `AttachmentFilter` has no `archivedAt`: archived ones are read through `includeArchived`.
+ATTACHMENTS = Entity(
+    name="attachments",
+    filter_type="AttachmentFilter",
+    kind="event",
+    fields={
+        "id": TEXT,
+        "title": TEXT,
+        "subtitle": TEXT,
+        "url": TEXT,
+        "sourceType": TEXT,
+        "metadata": JSON,
+        **_TIMESTAMPS,
+    },
+    relations=("issue", "creator"),
+)
+
 ENTITIES: tuple[Entity, ...] = (
     USERS,
     TEAMS,
@@ -239,4 +258,5 @@ ENTITIES: tuple[Entity, ...] = (
     LABELS,
     ISSUES,
     COMMENTS,
+    ATTACHMENTS,
 )
