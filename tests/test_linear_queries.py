@@ -11,7 +11,6 @@ from graphql import GraphQLSchema, build_schema, parse, validate
 from graphql.execution.values import get_variable_values
 
 from pipelines.sources.linear.entities import ENTITIES, Entity
-from pipelines.sources.linear.queries import PAGE_SIZE, sync_query, sync_variables
 from pipelines.sources.linear.history import (
     FOLLOW_UP_PAGE,
     HISTORY_ISSUES,
@@ -20,6 +19,7 @@ from pipelines.sources.linear.history import (
     MORE_SPANS_QUERY,
     history_variables,
 )
+from pipelines.sources.linear.queries import PAGE_SIZE, sync_query, sync_variables
 from sandbox.linear.complexity import complexity
 from sandbox.linear.schema import executable_schema
 from tests.conftest import SHARED
