@@ -38,6 +38,7 @@ PULL_REQUEST: Shape = {
     "state": True,
     "locked": True,
     "title": True,
+    "body": True,  # the description: Linear's magic words link issues from it
     "draft": True,
     "html_url": True,
     "author_association": True,
@@ -135,7 +136,6 @@ IGNORED: dict[str, frozenset[str]] = {
             "review_comment_url",
             "comments_url",
             "statuses_url",
-            "body",
             "assignee",
             "active_lock_reason",
             "auto_merge",

@@ -19,6 +19,8 @@ renamed as (
 
         -- attributes
         title,
+        -- the description: Linear's magic words (`Fixes ENG-12`) link issues from it
+        body,
         state,
         coalesce(draft, false) as is_draft,
         coalesce(locked, false) as is_locked,
