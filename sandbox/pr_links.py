@@ -21,8 +21,12 @@ CLOSING_WORDS = ("Fixes", "Closes", "Resolves", "Completes", "Implements", "fixe
 CONTRIBUTING_WORDS = ("Part of", "Ref", "References", "Related to", "Contributes to", "Towards")
 
 
-def link_pull_requests(company: Company, linear: LinearWorkspace, github: GitHubOrg) -> None:
-    """Add the attachments, description magic words and team moves (deterministic per seed)."""
+def link_pull_requests(
+    company: Company, linear: LinearWorkspace, github: GitHubOrg
+) -> dict[int, tuple[str, str]]:
+    """Add the attachments, description magic words and team moves (deterministic per seed).
+    Returns (and keeps as `linear.pull_request_links`) what was added per pull request id:
+    (`linear_attachment` or `body_magic_word`, the issue id)."""
     rng = company.rng("linear:pr-links")
     issues = {r["identifier"]: r for r in linear.table("issues").rows}
     open_issues = sorted(
@@ -43,12 +47,14 @@ def link_pull_requests(company: Company, linear: LinearWorkspace, github: GitHub
             created_ms=to_ms(pull.created_at),
         )
 
+    added: dict[int, tuple[str, str]] = {}
     moved: list[str] = []
     for pull in pulls:
         if pull.link_kind != "none" and pull.linear_identifier in issues:
             issue = issues[pull.linear_identifier]
             if rng.random() < 0.5:
                 attach(pull, issue, "closes")
+                added[pull.id] = ("linear_attachment", issue["id"])
             elif pull.link_kind != "branch" and rng.random() < 0.15:
                 moved.append(issue["id"])
             continue
@@ -61,15 +67,20 @@ def link_pull_requests(company: Company, linear: LinearWorkspace, github: GitHub
         issue = rng.choice(earlier)
         if roll < 0.2:  # attached by hand in Linear: nothing in the branch, title or body
             attach(pull, issue, rng.choice(["closes", "contributes"]))
+            added[pull.id] = ("linear_attachment", issue["id"])
             continue
         closing = roll < 0.45
         word = rng.choice(CLOSING_WORDS if closing else CONTRIBUTING_WORDS)
         pull.body = f"{pull.body or ''}\n\n{word} {issue['identifier']}".lstrip()
+        added[pull.id] = ("body_magic_word", issue["id"])
         if rng.random() < 0.5:
             attach(pull, issue, "closes" if closing else "contributes")
+            added[pull.id] = ("linear_attachment", issue["id"])
     teams = linear.table("teams").rows
     for issue_id in dict.fromkeys(moved):
         issue = linear.get("issues", issue_id)
         others = [t for t in teams if t is not issue["team"]]
         if others:
             move_issue_to_team(linear, issue_id, rng.choice(others)["id"])
+    linear.pull_request_links = added
+    return added

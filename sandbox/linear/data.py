@@ -69,6 +69,8 @@ class LinearWorkspace:
         self.tables.setdefault("attachments", Table("attachments", []))
         #: Ids of the issues whose `history` or `stateHistory` a query read (in order).
         self.history_reads: list[str] = []
+        #: Links to pull requests Linear itself keeps, by pull request id (`sandbox.pr_links`).
+        self.pull_request_links: dict[int, tuple[str, str]] = {}
         self._seed_history(company.rng("linear:history"))
 
     def _seed_history(self, rng: random.Random) -> None:
@@ -116,6 +118,20 @@ class LinearWorkspace:
                     record["previousIdentifiers"] = list(record["previousIdentifiers"])
                 out.append(record)
             return out
+
+    def state_spans_truth(self) -> list[dict[str, Any]]:
+        """Every issue's state spans (see `history.spans_truth`)."""
+        with self.lock:
+            return history.spans_truth(self.table("issues").rows)
+
+    def history_truth(self) -> list[dict[str, Any]]:
+        """Every issue's history entries in wire shape, with `issue_id`."""
+        with self.lock:
+            return [
+                {k: v for k, v in entry.items() if not k.startswith("_")} | {"issue_id": row["id"]}
+                for row in self.table("issues").rows
+                for entry in row.get("_history", [])
+            ]
 
     def issue_refs(self) -> list[IssueRef]:
         """Every issue as the GitHub half sees it, in creation order."""

@@ -125,8 +125,9 @@ def seed(
     path: list[tuple[int, Row, dict[str, Any] | None]] = []  # (at, state, bot)
 
     def go(at: int | None, state: Row, bot: dict[str, Any] | None = None) -> None:
-        at = max(at if at is not None else created, path[-1][0] if path else created)
-        path.append((min(at, updated), state, bot))
+        # Strictly increasing: every span lasts at least a millisecond.
+        at = max(at if at is not None else created, path[-1][0] + 1 if path else created)
+        path.append((at, state, bot))
 
     def between(start: int, end: int) -> int:
         return start + int(rng.random() * max(end - start, 0))
@@ -168,6 +169,9 @@ def seed(
             go(canceled, issue["state"])
     for at, state, bot in path:
         move_state(rng, issue, state, at, actor=None if bot else actor, bot=bot)
+    if path[-1][0] > updated:  # a detour pushed the last move past updatedAt
+        updated = path[-1][0]
+        set_time(issue, "updatedAt", updated)
     if issue["assignee"] is not None:
         record(rng, issue, created, actor=issue["creator"], toAssigneeId=issue["assignee"]["id"])
     _seed_cycles(rng, issue, cycles, created, updated, actor)
@@ -187,7 +191,7 @@ def _seed_cycles(
     if cycle is not None:
         index = cycles.index(cycle)
         before = cycles[index - 1] if index > 0 else None
-        if before is not None and rng.random() < 0.3 and created < before["_startsAt"] + 86_400_000:
+        if before is not None and rng.random() < 0.4 and created < parse_datetime(before["endsAt"]):
             joined = max(created, before["_startsAt"] - 86_400_000)
             moved = max(parse_datetime(before["endsAt"]), joined)
             if moved <= updated:
@@ -203,11 +207,28 @@ def _seed_cycles(
             actor=actor,
             toCycleId=cycle["id"],
         )
-    elif cycles and rng.random() < 0.05:
-        taken = next(
-            (c for c in cycles if c["_startsAt"] <= created < parse_datetime(c["endsAt"])), None
-        )
-        if taken is not None:
-            left = created + int(rng.random() * max(updated - created, 0))
-            record(rng, issue, created, actor=actor, toCycleId=taken["id"])
-            record(rng, issue, left, actor=actor, fromCycleId=taken["id"])
+    elif cycles and rng.random() < 0.3:  # planned into a cycle, then taken out
+        for taken in cycles:
+            joined = max(created, taken["_startsAt"] - 86_400_000)
+            last = min(updated, parse_datetime(taken["endsAt"]))
+            if joined < last:
+                record(rng, issue, joined, actor=actor, toCycleId=taken["id"])
+                left = joined + 1 + int(rng.random() * (last - joined - 1))
+                record(rng, issue, left, actor=actor, fromCycleId=taken["id"])
+                break
+
+
+def spans_truth(issues: list[Row]) -> list[dict[str, Any]]:
+    """Every state span of `issues` as tests compare it: ids, state type, epoch-ms times."""
+    return [
+        {
+            "id": span["id"],
+            "issue_id": issue["id"],
+            "state_id": span["stateId"],
+            "state_type": span["_state"]["type"],
+            "started_ms": span["_createdAt"],
+            "ended_ms": None if span["endedAt"] is None else parse_datetime(span["endedAt"]),
+        }
+        for issue in issues
+        for span in issue.get("_spans", [])
+    ]
