@@ -214,6 +214,18 @@ class LinearWorkspace:
             issues.changed()
             return [row["id"] for row in picked]
 
+    def churn_issue(self, issue_id: str, n: int) -> None:
+        """Re-estimate one issue `n` times (a long history, as busy issues have)."""
+        with self.lock:
+            row = self.get("issues", issue_id)
+            for _ in range(n):
+                now = self.clock.next()
+                before = (row["assignee"], list(row["labelIds"]), row["estimate"])
+                row["estimate"] = 1 + int(row["estimate"] or 0) % 8
+                self._record_edits(row, before, now)
+                set_time(row, "updatedAt", now)
+            self.table("issues").changed()
+
     def _record_edits(self, row: Row, before: tuple[Any, list[str], Any], now: int) -> None:
         assignee, labels, estimate = before
         changes: dict[str, Any] = {}
