@@ -11,7 +11,8 @@ GITHUB_PAGE = 100  # GitHub's largest `per_page`
 
 LINEAR_FORMULA = (
     "minimum requests = Σ over entities of max(1, ⌈rows that must be read / 250⌉): every entity "
-    "must be asked at least once, and a page holds at most 250 nodes"
+    "must be asked at least once, and a page holds at most 250 nodes; plus max(1, ⌈issues that "
+    "must be read / 40⌉) for their history (40 issues with their spans and entries a page)"
 )
 GITHUB_FULL_FORMULA = (
     "per repo: max(1, ⌈PRs / 100⌉) pull pages + 1 review call per PR + max(1, ⌈review comments "

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.report import render, target_rows
+from pipelines.sources.linear.history import HISTORY_ISSUES
 from sandbox import Sandbox
 from sandbox.linear.model import ENTITIES
 
@@ -112,7 +113,9 @@ def test_linear_requests_are_the_minimum(
 ) -> None:
     _, results, _ = quick
     truth = {e: len(tiny.linear.workspace.truth(e)) for e in ENTITIES}
+    # every entity's pages, and the history of every issue, 40 issues a page
     expected = sum(max(1, math.ceil(n / 250)) for n in truth.values())
+    expected += max(1, math.ceil(truth["issues"] / HISTORY_ISSUES))
     by_latency = _size(results)["latencies"]
     assert set(by_latency) == {"0", "100"}
     for latency, entry in by_latency.items():
@@ -133,13 +136,14 @@ def test_linear_requests_are_the_minimum(
         incremental = linear["incremental"]
         assert linear["mutations"]["changed_rows"]["issues"] == 100
         assert linear["mutations"]["changed_rows"]["comments"] == 50
-        assert incremental["minimum"] == len(ENTITIES)
-        assert incremental["requests"] == len(ENTITIES)
+        changed_history_pages = math.ceil(100 / HISTORY_ISSUES)
+        assert incremental["minimum"] == len(ENTITIES) + changed_history_pages
+        assert incremental["requests"] == len(ENTITIES) + changed_history_pages
         assert incremental["run"]["rows"]["raw_issues"] == 100
         assert incremental["run"]["rows"]["raw_comments"] == 50
 
         noop = linear["noop"]
-        assert noop["requests"] == noop["minimum"] == len(ENTITIES)
+        assert noop["requests"] == noop["minimum"] == len(ENTITIES) + 1
         assert noop["run"]["total_rows"] == 0
     # The latency changes the time only, never what is asked (the filters carry the clock).
     asked = {

@@ -120,8 +120,8 @@ class IssueHistoryReader:
         first = issue.get(field)
         if not isinstance(first, dict) or not isinstance(first.get("nodes"), list):
             raise SourceError(
-                f"linear: POST {self.client.api_url} ({NAME}): issue {issue.get('id')} "
-                f"came without `{field}`"
+                f"linear: POST {self.client.api_url} (issues, for their history): issue "
+                f"{issue.get('id')} came without `{field}`"
             )
         nodes = list(first["nodes"])
         info = first.get("pageInfo") or {}
@@ -150,6 +150,7 @@ def history_resource(
 ) -> DltResource:
     """Spans and history entries of every issue changed since the cursor, merged on `id`."""
     reader = IssueHistoryReader(client)
+    where = f"linear: POST {client.api_url} (issues, for their history)"
 
     def rows() -> Iterator[Any]:
         window = SyncWindow(
@@ -163,10 +164,11 @@ def history_resource(
         variables = history_variables(window.lower_bound())
         for page in client.pages("issues", HISTORY_QUERY, variables):
             for issue in page:
-                if not isinstance(issue.get("id"), str) or not issue.get("updatedAt"):
-                    raise SourceError(
-                        f"linear: POST {client.api_url} ({NAME}): an issue has no id/updatedAt"
-                    )
+                key, updated = issue.get("id"), issue.get("updatedAt")
+                if not isinstance(key, str) or not key:
+                    raise SourceError(f"{where}: a record has no usable `id` ({key!r})")
+                if not isinstance(updated, str) or not updated[:4].isdigit():
+                    raise SourceError(f"{where}: record {key} has no usable `updatedAt`")
             # Content fingerprints skip issues re-read in the overlap with nothing new.
             for issue in window.select(page):
                 spans, entries = reader.rows(issue)
