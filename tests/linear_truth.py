@@ -69,19 +69,6 @@ def assert_linear_matches_truth(ws: Workspace, box: Sandbox) -> None:
 STATE_TYPE_ORDER = {"triage": 0, "backlog": 1, "unstarted": 2, "started": 3, "completed": 4}
 
 
-def closed_hours_by_state_type(spans: list[dict]) -> dict[str, dict[str, float]]:
-    """issue id -> state type -> hours of its closed spans of that type (from the sandbox's
-    `state_spans_truth()`: epoch-ms `started_ms` / `ended_ms`)."""
-    out: dict[str, dict[str, float]] = {}
-    for span in spans:
-        if span["ended_ms"] is None:
-            continue
-        per_type = out.setdefault(span["issue_id"], {})
-        hours = (span["ended_ms"] - span["started_ms"]) / 3_600_000
-        per_type[span["state_type"]] = per_type.get(span["state_type"], 0.0) + hours
-    return out
-
-
 def current_spans(spans: list[dict]) -> dict[str, dict]:
     """issue id -> its open span."""
     return {s["issue_id"]: s for s in spans if s["ended_ms"] is None}
@@ -108,4 +95,22 @@ def times_reopened(spans: list[dict]) -> dict[str, int]:
             ):
                 count += 1
         out[issue_id] = count
+    return out
+
+
+def as_of_ms(issues: list[dict], spans: list[dict]) -> int:
+    """The data's as-of time the marts measure open spans to: the newest issue change (or span
+    start) in epoch ms."""
+    times = [epoch_ms(i["updatedAt"]) for i in issues] + [s["started_ms"] for s in spans]
+    return max(t for t in times if t is not None)
+
+
+def hours_by_state_type(spans: list[dict], as_of: int) -> dict[str, dict[str, float]]:
+    """issue id -> state type -> hours of all its spans of that type, open ones to `as_of`."""
+    out: dict[str, dict[str, float]] = {}
+    for span in spans:
+        end = as_of if span["ended_ms"] is None else span["ended_ms"]
+        per_type = out.setdefault(span["issue_id"], {})
+        hours = (end - span["started_ms"]) / 3_600_000
+        per_type[span["state_type"]] = per_type.get(span["state_type"], 0.0) + hours
     return out

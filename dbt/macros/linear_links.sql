@@ -39,9 +39,3 @@
     json_value({{ column }}, '$.{{ key }}')
 {%- endmacro %}
 
-
-{#- Now as a UTC timestamp: where an open span (no `ended_at`) ends for its hours. A macro of
-    its own so unit tests can pin it (`overrides: macros: {history_now: ...}`). -#}
-{% macro history_now() -%}
-    {{ utc_timestamp(dbt.current_timestamp()) }}
-{%- endmacro %}

@@ -1,5 +1,5 @@
 -- One row per Linear issue with state spans: hours spent in each state type (all its spans of
--- that type, the current one up to the build) and how often it was reopened (see
+-- that type, the current one up to the as-of time) and how often it was reopened (see
 -- fct_issue_state_spans.is_reopening).
 with
 

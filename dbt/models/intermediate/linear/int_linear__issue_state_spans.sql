@@ -1,6 +1,8 @@
 -- One row per Linear issue and span of time it spent in one workflow state (Linear's
 -- `Issue.stateHistory`), with the state's type and how long the span lasted. The current span
--- (`is_current`) has no `ended_at`; its `hours` run to now (as of the query; the marts are tables, so as of their build).
+-- (`is_current`) has no `ended_at`; its `hours` run to the data's as-of time, the newest change
+-- the warehouse holds from Linear (latest issue `updated_at`), so a rebuild of the same data
+-- (on any warehouse) gives the same hours.
 -- `is_reopening` marks a span that went back from started or completed work to an earlier
 -- type (triage, backlog, unstarted; or started after completed).
 with
@@ -14,6 +16,26 @@ spans as (
 workflow_states as (
 
     select * from {{ ref('stg_linear__workflow_states') }}
+
+),
+
+issues as (
+
+    select * from {{ ref('stg_linear__issues') }}
+
+),
+
+change_times as (
+
+    select updated_at as changed_at from issues
+    union all
+    select started_at as changed_at from spans
+
+),
+
+as_of as (
+
+    select max(changed_at) as as_of_at from change_times
 
 ),
 
@@ -41,6 +63,17 @@ typed_spans as (
 
 ),
 
+spans_as_of as (
+
+    select
+        typed_spans.*,
+        as_of.as_of_at
+
+    from typed_spans
+    cross join as_of
+
+),
+
 ordered_spans as (
 
     select
@@ -58,7 +91,7 @@ ordered_spans as (
             order by started_at, ended_at is null, ended_at, issue_state_span_id
         ) as previous_state_type_rank
 
-    from typed_spans
+    from spans_as_of
 
 ),
 
@@ -72,7 +105,7 @@ final as (
         state_type,
         started_at,
         ended_at,
-        {{ hours_between('started_at', 'coalesce(ended_at, ' ~ history_now() ~ ')') }}
+        {{ hours_between('started_at', 'coalesce(ended_at, as_of_at)') }}
             as hours,
         ended_at is null as is_current,
         span_number,
