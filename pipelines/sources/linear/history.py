@@ -11,6 +11,7 @@ measures it).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,7 +52,7 @@ ENTRY_FIELDS = {
     "trashed": BOOL,
     "updatedDescription": BOOL,
 }
-LABEL_LISTS = ("addedLabelIds", "removedLabelIds")  # kept as JSON arrays, not child tables
+LABEL_LISTS = ("addedLabelIds", "removedLabelIds")  # kept as JSON array text, not child tables
 BOT_FIELDS = ("id", "type", "subType", "name")
 PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 SPAN_SELECTION = " ".join(SPAN_FIELDS)
@@ -99,7 +100,7 @@ def _columns(fields: dict[str, str], *extra: str) -> dict[str, dict[str, object]
     }
     hints["issue__id"] = {"data_type": TEXT, "nullable": False}
     for name in extra:
-        hints[name] = {"data_type": "json", "nullable": True}
+        hints[name] = {"data_type": TEXT, "nullable": True}
     return hints
 
 
@@ -138,6 +139,9 @@ class IssueHistoryReader:
         entries = []
         for entry in self.connection(issue, "history"):
             row = {key: value for key, value in entry.items() if key != "botActor"}
+            for name in LABEL_LISTS:
+                if row.get(name) is not None:
+                    row[name] = json.dumps(row[name])
             bot = entry.get("botActor") or {}
             row.update({f"botActor__{name}": bot.get(name) for name in BOT_FIELDS})
             row["issue__id"] = issue["id"]
