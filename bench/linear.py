@@ -122,15 +122,21 @@ def _analyse(
             "retried_or_failed": sum(1 for e in entries if e.status != 200),
         }
     minimum = linear_minimum({e: v["must_read"] for e, v in per_entity.items()})
-    # The history of the issues that must be read, 40 issues a page (see history.py).
+    # The history of the issues the issue filter selects (the changed ones and those the
+    # overlap re-reads), 40 issues a page (see history.py).
     history_must = per_entity.get("issues", {}).get("must_read", 0)
-    minimum[HISTORY] = pages(history_must, HISTORY_ISSUES)
+    minimum[HISTORY] = pages(per_entity.get("issues", {}).get("rows_read", 0), HISTORY_ISSUES)
     per_entity[HISTORY] = {
         "kind": "event",
         "requests": len(history),
+        "filter": per_entity.get("issues", {}).get("filter"),
+        "rows_read": per_entity.get("issues", {}).get("rows_read", 0),  # issues, with history
         "must_read": history_must,
         "minimum": minimum[HISTORY],
         "complexity": sum(int(e.response_headers.get("X-Complexity", 0) or 0) for e in history),
+        "complexity_per_page": sorted(
+            {int(e.response_headers.get("X-Complexity", 0) or 0) for e in history}
+        ),
         "retried_or_failed": sum(1 for e in history if e.status != 200),
     }
     for entity, value in minimum.items():
