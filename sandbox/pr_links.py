@@ -48,7 +48,7 @@ def link_pull_requests(
         )
 
     added: dict[int, tuple[str, str]] = {}
-    moved: list[str] = []
+    moved: list[tuple[str, int]] = []  # (issue id, when its pull request was opened)
     for pull in pulls:
         if pull.link_kind != "none" and pull.linear_identifier in issues:
             issue = issues[pull.linear_identifier]
@@ -56,7 +56,7 @@ def link_pull_requests(
                 attach(pull, issue, "closes")
                 added[pull.id] = ("linear_attachment", issue["id"])
             elif pull.link_kind != "branch" and rng.random() < 0.15:
-                moved.append(issue["id"])
+                moved.append((issue["id"], to_ms(pull.created_at)))
             continue
         if pull.user.login == BOT_LOGIN or not pull.user.member:
             continue
@@ -77,10 +77,13 @@ def link_pull_requests(
             attach(pull, issue, "closes" if closing else "contributes")
             added[pull.id] = ("linear_attachment", issue["id"])
     teams = linear.table("teams").rows
-    for issue_id in dict.fromkeys(moved):
+    for issue_id, opened in dict(moved).items():
         issue = linear.get("issues", issue_id)
         others = [t for t in teams if t is not issue["team"]]
         if others:
-            move_issue_to_team(linear, issue_id, rng.choice(others)["id"])
+            # After the pull request named it and after its last change: deterministic times
+            # (the workspace clock follows the wall clock).
+            at = max(issue["_updatedAt"], opened) + 1
+            move_issue_to_team(linear, issue_id, rng.choice(others)["id"], at_ms=at)
     linear.pull_request_links = added
     return added

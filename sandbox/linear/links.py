@@ -54,9 +54,12 @@ def attach_pull_request(
         return row["id"]
 
 
-def move_issue_to_team(workspace: Any, issue_id: str, team_id: str) -> str:
+def move_issue_to_team(
+    workspace: Any, issue_id: str, team_id: str, at_ms: int | None = None
+) -> str:
     """Move an issue to another team: a new number and identifier, the old identifier kept in
-    `previousIdentifiers`, its state mapped to the new team's state of the same type."""
+    `previousIdentifiers`, its state mapped to the new team's state of the same type. At
+    `at_ms` (epoch ms; default: the workspace clock, which follows the wall clock)."""
     with workspace.lock:
         issues = workspace.table("issues")
         issue = issues.by_id[issue_id]
@@ -69,7 +72,7 @@ def move_issue_to_team(workspace: Any, issue_id: str, team_id: str) -> str:
         )
         state = next(s for s in states if s["type"] == issue["state"]["type"])
         number = 1 + max((int(r["number"]) for r in issues.rows if r["team"] is team), default=0)
-        now = workspace.clock.next()
+        now = workspace.clock.next() if at_ms is None else at_ms
         rng = workspace._history_rng
         old_team = issue["team"]
         history.record(
