@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from bench.logs import in_flight
-from bench.minimum import LINEAR_FORMULA, linear_minimum
+from bench.minimum import LINEAR_FORMULA, linear_minimum, pages
 from bench.process import RunResult
 from bench.workspace import Workspace
 from sandbox import Sandbox
@@ -99,9 +99,13 @@ def _analyse(
     window the user asked for (what the filter selects); on an incremental sync, the rows that
     changed since the previous sync (reference entities: none, yet each must be asked once).
     """
+    from pipelines.sources.linear.history import HISTORY_ISSUES
+    from pipelines.sources.linear.history import NAME as HISTORY
+
     per_entity: dict[str, dict[str, Any]] = {}
+    history = [e for e in log if _is_history(e)]
     for entity in truth:
-        entries = [e for e in log if e.operation == entity]
+        entries = [e for e in log if e.operation == entity and not _is_history(e)]
         body = json.loads(entries[0].body) if entries else {}
         filt = (body.get("variables") or {}).get("filter")
         read = sum(1 for row in truth[entity] if _matches(row, filt))
@@ -118,9 +122,26 @@ def _analyse(
             "retried_or_failed": sum(1 for e in entries if e.status != 200),
         }
     minimum = linear_minimum({e: v["must_read"] for e, v in per_entity.items()})
+    # The history of the issues the issue filter selects (the changed ones and those the
+    # overlap re-reads), 40 issues a page (see history.py).
+    history_must = per_entity.get("issues", {}).get("must_read", 0)
+    minimum[HISTORY] = pages(per_entity.get("issues", {}).get("rows_read", 0), HISTORY_ISSUES)
+    per_entity[HISTORY] = {
+        "kind": "event",
+        "requests": len(history),
+        "filter": per_entity.get("issues", {}).get("filter"),
+        "rows_read": per_entity.get("issues", {}).get("rows_read", 0),  # issues, with history
+        "must_read": history_must,
+        "minimum": minimum[HISTORY],
+        "complexity": sum(int(e.response_headers.get("X-Complexity", 0) or 0) for e in history),
+        "complexity_per_page": sorted(
+            {int(e.response_headers.get("X-Complexity", 0) or 0) for e in history}
+        ),
+        "retried_or_failed": sum(1 for e in history if e.status != 200),
+    }
     for entity, value in minimum.items():
         per_entity[entity]["minimum"] = value
-    other = [e for e in log if e.operation not in truth]
+    other = [e for e in log if e.operation not in truth and not _is_history(e)]
     issues = per_entity.get("issues", {})
     issue_rows = run.rows.get("raw_issues", 0)
     return {
@@ -205,3 +226,8 @@ def _ts(value: Any) -> Any:
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
         return datetime.fromisoformat(value.replace("Z", "+00:00"))
     return value
+
+
+def _is_history(entry: LoggedRequest) -> bool:
+    """A request of the issue-history read (its root field is `issues` or `issue` too)."""
+    return entry.operation in ("issues", "issue") and b"IssueHistory_" in (entry.body or b"")[:60]

@@ -13,7 +13,8 @@ GRAPHQL_PAGE = 50  # the following pages: 3 points
 
 LINEAR_FORMULA = (
     "minimum requests = Σ over entities of max(1, ⌈rows that must be read / 250⌉): every entity "
-    "must be asked at least once, and a page holds at most 250 nodes"
+    "must be asked at least once, and a page holds at most 250 nodes; plus max(1, ⌈issues that "
+    "must be read / 40⌉) for their history (40 issues with their spans and entries a page)"
 )
 GITHUB_FULL_FORMULA = (
     "per repo: GraphQL pull request pages (the first of 16 PRs, then 50 a page, reviews and "

@@ -12,6 +12,7 @@ from typing import Any
 from sandbox.company import SIZES, Company, Size
 from sandbox.github.server import GitHubServer
 from sandbox.linear.server import LinearServer
+from sandbox.pr_links import link_pull_requests
 
 __all__ = ["SIZES", "Company", "GitHubServer", "LinearServer", "Sandbox", "Size"]
 
@@ -53,6 +54,8 @@ class Sandbox:
             port=github_port,
             **(github_options or {}),
         )
+        # Linear's own links to the pull requests (attachments, magic words, team moves).
+        link_pull_requests(self.company, self.linear.workspace, self.github.org_data)
         if incidents:  # Linear issues labelled `incident` after some production deployments
             from sandbox.linear.incidents import add_incidents
 

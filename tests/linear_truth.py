@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
 from sandbox import Sandbox
@@ -62,3 +63,54 @@ def assert_linear_matches_truth(ws: Workspace, box: Sandbox) -> None:
         )
     )
     assert labels == labels_truth
+
+
+# -- issue history (state spans) -----------------------------------------------------------------
+STATE_TYPE_ORDER = {"triage": 0, "backlog": 1, "unstarted": 2, "started": 3, "completed": 4}
+
+
+def current_spans(spans: list[dict]) -> dict[str, dict]:
+    """issue id -> its open span."""
+    return {s["issue_id"]: s for s in spans if s["ended_ms"] is None}
+
+
+def times_reopened(spans: list[dict]) -> dict[str, int]:
+    """issue id -> how often it went back from started/completed to an earlier state type."""
+    by_issue: dict[str, list[dict]] = {}
+    for span in spans:
+        by_issue.setdefault(span["issue_id"], []).append(span)
+    out = {}
+    for issue_id, issue_spans in by_issue.items():
+        issue_spans.sort(
+            key=lambda s: (s["started_ms"], s["ended_ms"] is None, s["ended_ms"] or 0, s["id"])
+        )
+        count = 0
+        for before, after in itertools.pairwise(issue_spans):
+            rank_before = STATE_TYPE_ORDER.get(before["state_type"])
+            rank_after = STATE_TYPE_ORDER.get(after["state_type"])
+            if (
+                before["state_type"] in ("started", "completed")
+                and rank_after is not None
+                and rank_after < rank_before  # type: ignore[operator]
+            ):
+                count += 1
+        out[issue_id] = count
+    return out
+
+
+def as_of_ms(issues: list[dict], spans: list[dict]) -> int:
+    """The data's as-of time the marts measure open spans to: the newest issue change (or span
+    start) in epoch ms."""
+    times = [epoch_ms(i["updatedAt"]) for i in issues] + [s["started_ms"] for s in spans]
+    return max(t for t in times if t is not None)
+
+
+def hours_by_state_type(spans: list[dict], as_of: int) -> dict[str, dict[str, float]]:
+    """issue id -> state type -> hours of all its spans of that type, open ones to `as_of`."""
+    out: dict[str, dict[str, float]] = {}
+    for span in spans:
+        end = as_of if span["ended_ms"] is None else span["ended_ms"]
+        per_type = out.setdefault(span["issue_id"], {})
+        hours = (end - span["started_ms"]) / 3_600_000
+        per_type[span["state_type"]] = per_type.get(span["state_type"], 0.0) + hours
+    return out

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.report import render, target_rows
+from pipelines.sources.linear.history import HISTORY_ISSUES
 from sandbox import Sandbox
 from sandbox.linear.model import ENTITIES
 
@@ -114,7 +115,9 @@ def test_linear_requests_are_the_minimum(
 ) -> None:
     _, results, _ = quick
     truth = {e: len(tiny.linear.workspace.truth(e)) for e in ENTITIES}
+    # every entity's pages, and the history of every issue, 40 issues a page
     expected = sum(max(1, math.ceil(n / 250)) for n in truth.values())
+    expected += max(1, math.ceil(truth["issues"] / HISTORY_ISSUES))
     by_latency = _size(results)["latencies"]
     assert set(by_latency) == {"0", "100"}
     for latency, entry in by_latency.items():
@@ -135,13 +138,16 @@ def test_linear_requests_are_the_minimum(
         incremental = linear["incremental"]
         assert linear["mutations"]["changed_rows"]["issues"] == 100
         assert linear["mutations"]["changed_rows"]["comments"] == 50
-        assert incremental["minimum"] == len(ENTITIES)
-        assert incremental["requests"] == len(ENTITIES)
+        # their history: 40 issues a page, the issues the overlap re-reads included
+        history = incremental["entities"]["issueHistory"]
+        assert history["requests"] == history["minimum"] >= math.ceil(100 / HISTORY_ISSUES)
+        assert incremental["minimum"] == len(ENTITIES) + history["minimum"]
+        assert incremental["requests"] == incremental["minimum"]
         assert incremental["run"]["rows"]["raw_issues"] == 100
         assert incremental["run"]["rows"]["raw_comments"] == 50
 
         noop = linear["noop"]
-        assert noop["requests"] == noop["minimum"] == len(ENTITIES)
+        assert noop["requests"] == noop["minimum"] >= len(ENTITIES) + 1
         assert noop["run"]["total_rows"] == 0
     # The latency changes the time only, never what is asked (the filters carry the clock).
     asked = {
@@ -252,8 +258,13 @@ def test_gap_experiment_writes_the_expected_tables(
         "arrow_merge",
         "arrow_append",
     }
+    # issues moved between teams keep their old identifiers (a child table too)
+    moved = sum(len(i["previousIdentifiers"]) for i in issues)
+    children = {"raw_issues__labels": labels} | (
+        {"raw_issues__previous_identifiers": moved} if moved else {}
+    )
     for key in ("pipeline", "append"):
-        assert variants[key]["rows"] == {"raw_issues": len(issues), "raw_issues__labels": labels}
+        assert variants[key]["rows"] == {"raw_issues": len(issues), **children}
     for key in ("no_child", "append_no_child", "arrow_merge", "arrow_append"):
         assert variants[key]["rows"] == {"raw_issues": len(issues)}
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+from pipelines.sources.linear.entities import ENTITIES
+from pipelines.sources.linear.history import HISTORY_ISSUES
 from sandbox import Sandbox
 from tests.conftest import Workspace
 from tests.linear_truth import TABLES, assert_linear_matches_truth
 
-ENTITY_COUNT = len(TABLES)
+# One request per declared entity, and one for the history of the changed issues.
+ENTITY_COUNT = len(ENTITIES) + 1
 
 
 def linear_requests(box: Sandbox) -> list[str]:
@@ -23,9 +26,10 @@ def test_full_sync_lands_the_whole_workspace(workspace: Workspace, sandbox: Sand
     assert any(i["archivedAt"] for i in truth_issues), "the sandbox should archive some issues"
     assert "raw_issues" in result.stdout and "requests" in result.stdout
     # One request per entity (a tiny workspace fits in 250-node pages), no retries.
+    issue_count = len(sandbox.linear.workspace.truth("issues"))
     assert len(linear_requests(sandbox)) == ENTITY_COUNT + sum(
         len(sandbox.linear.workspace.truth(e)) // 250 for e in TABLES
-    )
+    ) + (-(-issue_count // HISTORY_ISSUES) - 1)  # history pages of 40 issues
 
 
 def test_incremental_sync_reads_only_changes(workspace: Workspace, sandbox: Sandbox) -> None:

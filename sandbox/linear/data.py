@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sandbox.company import Company
-from sandbox.linear import vocab
+from sandbox.linear import history, vocab
 from sandbox.linear.generate import base_row, generate, issue_links, new_id
 from sandbox.linear.model import ENTITIES, RELATIONS, SCALAR_FIELDS
 from sandbox.linear.store import Row, Table, set_time
@@ -64,6 +64,31 @@ class LinearWorkspace:
         }
         self.clock = MsClock(to_ms(company.now))
         self._rng = company.rng("linear:mutations")
+        # History ids and choices draw from their own streams: the data above stays as it was.
+        self._history_rng = company.rng("linear:history-mutations")
+        self.tables.setdefault("attachments", Table("attachments", []))
+        #: Ids of the issues whose `history` or `stateHistory` a query read (in order).
+        self.history_reads: list[str] = []
+        #: Links to pull requests Linear itself keeps, by pull request id (`sandbox.pr_links`).
+        self.pull_request_links: dict[int, tuple[str, str]] = {}
+        self._seed_history(company.rng("linear:history"))
+
+    def _seed_history(self, rng: random.Random) -> None:
+        states: dict[str, dict[str, list[Row]]] = {}
+        for state in sorted(self.table("workflowStates").rows, key=lambda s: s["position"]):
+            states.setdefault(state["team"]["id"], {}).setdefault(state["type"], []).append(state)
+        cycles: dict[str, list[Row]] = {}
+        for cycle in sorted(self.table("cycles").rows, key=lambda c: c["startsAt"]):
+            cycles.setdefault(cycle["team"]["id"], []).append(cycle)
+        users = self.table("users").rows
+        for row in self.table("issues").rows:
+            row.setdefault("previousIdentifiers", [])
+            team = row["team"]["id"]
+            history.seed(rng, row, states[team], cycles.get(team, []), users)
+
+    def _move(self, row: Row, state: Row, now: int) -> None:
+        """Record a state change in the issue's spans and history (actor: its assignee)."""
+        history.move_state(self._history_rng, row, state, now, actor=row["assignee"])
 
     # -- reading -------------------------------------------------------------------------------
     def table(self, entity: str) -> Table:
@@ -89,8 +114,24 @@ class LinearWorkspace:
                     record[field] = None if related is None else {"id": related["id"]}
                 if "labelIds" in record:
                     record["labelIds"] = list(record["labelIds"])
+                if "previousIdentifiers" in record:
+                    record["previousIdentifiers"] = list(record["previousIdentifiers"])
                 out.append(record)
             return out
+
+    def state_spans_truth(self) -> list[dict[str, Any]]:
+        """Every issue's state spans (see `history.spans_truth`)."""
+        with self.lock:
+            return history.spans_truth(self.table("issues").rows)
+
+    def history_truth(self) -> list[dict[str, Any]]:
+        """Every issue's history entries in wire shape, with `issue_id`."""
+        with self.lock:
+            return [
+                {k: v for k, v in entry.items() if not k.startswith("_")} | {"issue_id": row["id"]}
+                for row in self.table("issues").rows
+                for entry in row.get("_history", [])
+            ]
 
     def issue_refs(self) -> list[IssueRef]:
         """Every issue as the GitHub half sees it, in creation order."""
@@ -158,6 +199,7 @@ class LinearWorkspace:
                 now = self.clock.next()
                 self._advance_state(row, now)
                 rng = self._rng
+                before = (row["assignee"], list(row["labelIds"]), row["estimate"])
                 if users and rng.random() < 0.5:
                     row["assignee"] = vocab.pick(rng, users)
                 if rng.random() < 0.4:
@@ -166,10 +208,37 @@ class LinearWorkspace:
                     row["labelIds"] = self._labels_for(row["team"], rng)
                 if rng.random() < 0.4:
                     row["estimate"] = vocab.pick(rng, [None, 1, 2, 3, 5, 8])
+                self._record_edits(row, before, now)
                 issue_links(row, self.organization["urlKey"])
                 set_time(row, "updatedAt", now)
             issues.changed()
             return [row["id"] for row in picked]
+
+    def churn_issue(self, issue_id: str, n: int) -> None:
+        """Re-estimate one issue `n` times (a long history, as busy issues have)."""
+        with self.lock:
+            row = self.get("issues", issue_id)
+            for _ in range(n):
+                now = self.clock.next()
+                before = (row["assignee"], list(row["labelIds"]), row["estimate"])
+                row["estimate"] = 1 + int(row["estimate"] or 0) % 8
+                self._record_edits(row, before, now)
+                set_time(row, "updatedAt", now)
+            self.table("issues").changed()
+
+    def _record_edits(self, row: Row, before: tuple[Any, list[str], Any], now: int) -> None:
+        assignee, labels, estimate = before
+        changes: dict[str, Any] = {}
+        if row["assignee"] is not assignee:
+            changes["fromAssigneeId"] = assignee["id"] if assignee else None
+            changes["toAssigneeId"] = row["assignee"]["id"] if row["assignee"] else None
+        if row["labelIds"] != labels:
+            changes["addedLabelIds"] = [i for i in row["labelIds"] if i not in labels]
+            changes["removedLabelIds"] = [i for i in labels if i not in row["labelIds"]]
+        if row["estimate"] != estimate:
+            changes.update(fromEstimate=estimate, toEstimate=row["estimate"])
+        if changes:
+            history.record(self._history_rng, row, now, actor=row["assignee"], **changes)
 
     def _advance_state(self, row: Row, now: int) -> None:
         kind = row["state"]["type"]
@@ -181,6 +250,7 @@ class LinearWorkspace:
             cancel = kind in ("backlog", "unstarted") and self._rng.random() < 0.1
             target = "canceled" if cancel else NEXT_STATE.get(kind, "backlog")
             state = next(s for s in team_states if s["type"] == target)
+        self._move(row, state, now)
         row["state"] = state
         stamp = iso_ms(now)
         if kind == "triage":
@@ -260,8 +330,10 @@ class LinearWorkspace:
                     project=None,
                     parent=vocab.pick(rng, siblings) if siblings and rng.random() < 0.1 else None,
                     labelIds=self._labels_for(team, rng),
+                    previousIdentifiers=[],
                 )
                 issue_links(row, self.organization["urlKey"])
+                self._move(row, state, now)
                 issues.add(row)
                 siblings.append(row)
                 added.append(row["id"])
@@ -375,10 +447,11 @@ class LinearWorkspace:
             ]
             picked = self._pick(open_issues, n)
             for row in picked:
-                row["state"] = next(
-                    s for s in states if s["team"] is row["team"] and s["type"] == kind
-                )
-                set_time(row, "updatedAt", self.clock.next())
+                state = next(s for s in states if s["team"] is row["team"] and s["type"] == kind)
+                now = self.clock.next()
+                self._move(row, state, now)
+                row["state"] = state
+                set_time(row, "updatedAt", now)
             issues.changed(relinked=True)
             return [row["id"] for row in picked]
 

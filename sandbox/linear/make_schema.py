@@ -38,7 +38,9 @@ from sandbox.linear.model import (
     CONNECTIONS,
     ENTITY_TYPES,
     FILTER_FIELDS,
+    NODE_FIELDS,
     ORGANIZATION_FIELDS,
+    OWN_CONNECTIONS,
     RELATIONS,
     SCALAR_FIELDS,
     SINGLE_FIELDS,
@@ -77,13 +79,21 @@ def spec() -> dict[str, tuple[str, ...] | None]:
         "DateTime": None,
         "DateTimeOrDuration": None,
         "TimelessDate": None,
+        "JSONObject": None,
     }
     for entity, type_name in ENTITY_TYPES.items():
-        nested = tuple(field for (owner, field) in CONNECTIONS if owner == entity)
+        nested = tuple(
+            field for (owner, field) in (*CONNECTIONS, *OWN_CONNECTIONS) if owner == entity
+        )
         kept[type_name] = (*SCALAR_FIELDS[entity], *RELATIONS[entity], *nested)
         kept[f"{type_name}Connection"] = None
         kept[f"{type_name}Edge"] = None
         kept[filter_type(entity)] = (*FILTER_FIELDS[entity], "and", "or")
+    for type_name, fields in NODE_FIELDS.items():
+        kept[type_name] = fields
+    for type_name, _ in OWN_CONNECTIONS.values():
+        kept[f"{type_name}Connection"] = None
+        kept[f"{type_name}Edge"] = None
     for entity, fields in SORT_FIELDS.items():
         sort_input = SORT_INPUTS[entity]
         kept[sort_input] = fields

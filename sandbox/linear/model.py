@@ -16,6 +16,7 @@ ENTITY_TYPES: dict[str, str] = {
     "projects": "Project",
     "issueLabels": "IssueLabel",
     "comments": "Comment",
+    "attachments": "Attachment",
 }
 ENTITIES: tuple[str, ...] = tuple(ENTITY_TYPES)
 
@@ -55,6 +56,7 @@ SCALAR_FIELDS: dict[str, tuple[str, ...]] = {
         "triagedAt",
         "trashed",
         "labelIds",
+        "previousIdentifiers",
     ),
     "users": (
         "id",
@@ -134,6 +136,17 @@ SCALAR_FIELDS: dict[str, tuple[str, ...]] = {
         "archivedAt",
     ),
     "comments": ("id", "body", "url", "createdAt", "updatedAt", "archivedAt", "editedAt"),
+    "attachments": (
+        "id",
+        "title",
+        "subtitle",
+        "url",
+        "sourceType",
+        "metadata",
+        "createdAt",
+        "updatedAt",
+        "archivedAt",
+    ),
 }
 
 #: Object relations per entity: field -> related entity (served as `{"id": ...}` in truth).
@@ -154,6 +167,7 @@ RELATIONS: dict[str, dict[str, str]] = {
     "projects": {"lead": "users", "creator": "users"},
     "issueLabels": {"team": "teams", "parent": "issueLabels"},
     "comments": {"issue": "issues", "user": "users", "parent": "comments"},
+    "attachments": {"issue": "issues", "creator": "users"},
 }
 
 #: Nested connections: (entity, field) -> entity listed.
@@ -162,6 +176,48 @@ CONNECTIONS: dict[tuple[str, str], str] = {
     ("issues", "comments"): "comments",
     ("issues", "children"): "issues",
     ("issueLabels", "children"): "issueLabels",
+}
+
+#: Connections of an issue over rows it holds itself (`row[key]`), not over an entity's table:
+#: (entity, field) -> (node type, the private row key holding the list).
+OWN_CONNECTIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("issues", "stateHistory"): ("IssueStateSpan", "_spans"),
+    ("issues", "history"): ("IssueHistory", "_history"),
+}
+
+#: Fields served by the node types of `OWN_CONNECTIONS` and the objects they reference.
+NODE_FIELDS: dict[str, tuple[str, ...]] = {
+    "IssueStateSpan": ("id", "stateId", "startedAt", "endedAt"),
+    "IssueHistory": (
+        "id",
+        "createdAt",
+        "updatedAt",
+        "archivedAt",
+        "actorId",
+        "botActor",
+        "fromStateId",
+        "toStateId",
+        "fromAssigneeId",
+        "toAssigneeId",
+        "fromCycleId",
+        "toCycleId",
+        "fromProjectId",
+        "toProjectId",
+        "fromTeamId",
+        "toTeamId",
+        "fromEstimate",
+        "toEstimate",
+        "fromPriority",
+        "toPriority",
+        "addedLabelIds",
+        "removedLabelIds",
+        "archived",
+        "autoArchived",
+        "autoClosed",
+        "trashed",
+        "updatedDescription",
+    ),
+    "ActorBot": ("id", "type", "subType", "name"),
 }
 
 #: Filter fields implemented per entity (plus `and`/`or`).

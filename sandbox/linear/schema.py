@@ -21,9 +21,15 @@ from graphql import (
 
 from sandbox.linear.data import LinearWorkspace
 from sandbox.linear.errors import InvalidInput
-from sandbox.linear.model import CONNECTIONS, ENTITY_TYPES, SINGLE_FIELDS, SORT_FIELDS
+from sandbox.linear.model import (
+    CONNECTIONS,
+    ENTITY_TYPES,
+    OWN_CONNECTIONS,
+    SINGLE_FIELDS,
+    SORT_FIELDS,
+)
 from sandbox.linear.paging import Page, paginate
-from sandbox.linear.store import Row
+from sandbox.linear.store import Row, Table
 from sandbox.linear.timeutil import iso_ms, parse_datetime
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
@@ -56,6 +62,9 @@ def executable_schema() -> GraphQLSchema:
     for (owner, field), entity in CONNECTIONS.items():
         owner_type = schema.get_type(ENTITY_TYPES[owner])
         owner_type.fields[field].resolve = _nested_connection(owner, field, entity)  # type: ignore[union-attr]
+    for (owner, field), (node_type, key) in OWN_CONNECTIONS.items():
+        owner_type = schema.get_type(ENTITY_TYPES[owner])
+        owner_type.fields[field].resolve = _own_connection(node_type, key)  # type: ignore[union-attr]
     return schema
 
 
@@ -135,5 +144,18 @@ def _nested_connection(owner: str, field: str, entity: str) -> Any:
             relation = "issue" if field == "comments" else "parent"
             rows = table.group(relation).get(parent["id"], [])
         return paginate(table, args, rows=rows)
+
+    return resolve
+
+
+def _own_connection(node_type: str, key: str) -> Any:
+    """A connection over rows the parent holds (an issue's state spans or history entries);
+    each read is noted in `workspace.history_reads`."""
+    table = Table(node_type)
+
+    def resolve(parent: Row, info: GraphQLResolveInfo, **args: Any) -> Page:
+        workspace: LinearWorkspace = info.context
+        workspace.history_reads.append(parent["id"])
+        return paginate(table, args, rows=parent.get(key, []))
 
     return resolve

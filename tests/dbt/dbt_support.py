@@ -28,6 +28,7 @@ LINEAR_ENTITIES = (
     "issueLabels",
     "issues",
     "comments",
+    "attachments",
 )
 GITHUB_TABLES = ("users", "pull_requests", "pr_reviews", "pr_comments", "pr_issue_comments")
 SELECTORS = ("linear", "github", "cross_source")
@@ -46,6 +47,11 @@ class Truth:
     # The sandbox's deployments (`Delivery.truth()`) and the incidents that followed some
     deployments: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[Any] = field(default_factory=list)
+    # Issue history: every state span and history entry (sandbox.linear.history)
+    state_spans: list[dict[str, Any]] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    # GitHub pull request id -> (the link Linear itself keeps, issue id), see sandbox.pr_links
+    linear_pull_links: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -147,6 +153,9 @@ def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
             },
             deployments=box.github.org_data.delivery.truth(),
             incidents=list(box.github.org_data.delivery.incidents),
+            state_spans=box.linear.workspace.state_spans_truth(),
+            history=box.linear.workspace.history_truth(),
+            linear_pull_links=dict(box.linear.workspace.pull_request_links),
         )
     finally:
         box.stop()

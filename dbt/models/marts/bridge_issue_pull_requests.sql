@@ -1,13 +1,22 @@
 -- One row per link between a Linear issue and a GitHub pull request, with how it was found,
 -- best method first:
---   branch_name       the PR's head branch is exactly the issue's Linear branch name
---   branch_identifier the issue identifier (ENG-123) is a whole word of the head branch
---   title_identifier  the issue identifier is a whole word of the PR title
--- Identifiers match case-insensitively, only for issues that exist; a "word" is a maximal run
--- of letters and digits joined by one dash to digits, so ENG-12 never matches ENG-123 and
--- `patch-4` or `boto3-6.0` match nothing. `is_primary_link` marks the one issue a PR reports
--- in `fct_pull_requests`: best method, then first mentioned, then lowest identifier.
+--   linear_attachment  Linear's own link: its GitHub integration attached the PR to the issue
+--   branch_name        the PR's head branch is exactly the issue's Linear branch name
+--   branch_identifier  an identifier of the issue (ENG-123) is a whole word of the head branch
+--   title_identifier   an identifier of the issue is a whole word of the PR title
+--   body_magic_word    the PR description says `Fixes ENG-123` or `Part of ENG-123` (Linear's
+--                      closing and contributing words)
+-- An issue's identifiers are its current one and those it had before moving to another team
+-- (`previousIdentifiers`). Identifiers match case-insensitively, only for issues that exist; a
+-- "word" is a maximal run of letters and digits joined by one dash to digits, so ENG-12 never
+-- matches ENG-123 and `patch-4` or `boto3-6.0` match nothing. `link_kind` says whether the PR
+-- closes the issue or contributes to it, where Linear's attachment or a magic word says so.
+-- `is_primary_link` marks the one issue a PR reports in `fct_pull_requests`: best method, then
+-- first mentioned, then lowest identifier.
 {%- set identifier_pattern = '[A-Za-z0-9]+-[0-9]+[A-Za-z0-9]*' %}
+{%- set closing_words = 'close[sd]?|closing|fix(?:e[sd])?|fixing|resolve[sd]?|resolving|complete[sd]?|completing|implement(?:s|ed|ing)?' %}
+{%- set contributing_words = 'refs?|references|part of|related to|relates to|contributes to|towards' %}
+{%- set magic_pattern = '(?i)(?:^|[^A-Za-z0-9])(?:' ~ closing_words ~ '|' ~ contributing_words ~ ')[ :]+' ~ identifier_pattern %}
 with
 
 issues as (
@@ -16,9 +25,41 @@ issues as (
 
 ),
 
+previous_identifiers as (
+
+    select * from {{ ref('stg_linear__issue_previous_identifiers') }}
+
+),
+
+attachments as (
+
+    select * from {{ ref('stg_linear__attachments') }}
+
+),
+
 pull_requests as (
 
     select * from {{ ref('stg_github__pull_requests') }}
+
+),
+
+issue_identifiers as (
+
+    select
+        issue_id,
+        issue_identifier as identifier
+
+    from issues
+
+    union all
+
+    select
+        issues.issue_id,
+        previous_identifiers.previous_identifier as identifier
+
+    from previous_identifiers
+    inner join issues
+        on previous_identifiers.issue_dlt_id = issues.issue_dlt_id
 
 ),
 
@@ -34,14 +75,60 @@ title_tokens as (
 
 ),
 
+magic_word_tokens as (
+
+    {{ regexp_tokens('pull_requests', 'pull_request_id', 'body', magic_pattern) }}
+
+),
+
+magic_word_mentions as (
+
+    select
+        pull_request_id,
+        token,
+        {{ regexp_capture('token', '(' ~ identifier_pattern ~ ')$') }} as identifier,
+        case
+            when {{ regexp_capture('token', '(?i)^[^A-Za-z0-9]?(' ~ closing_words ~ ')[ :]') }}
+                is not null
+                then 'closes'
+            else 'contributes'
+        end as link_kind
+
+    from magic_word_tokens
+
+),
+
+attachment_links as (
+
+    select
+        attachments.issue_id,
+        pull_requests.pull_request_id,
+        'linear_attachment' as link_method,
+        1 as link_rank,
+        0 as mention_position,
+        attachments.link_kind
+
+    from attachments
+    inner join pull_requests
+        on lower(attachments.repo_full_name) = lower(pull_requests.repo_full_name)
+        and attachments.pull_request_number = pull_requests.pull_request_number
+    inner join issues
+        on attachments.issue_id = issues.issue_id
+    where
+        attachments.source_type = 'github'
+        and not attachments.is_archived
+
+),
+
 branch_name_links as (
 
     select
         issues.issue_id,
         pull_requests.pull_request_id,
         'branch_name' as link_method,
-        1 as link_rank,
-        0 as mention_position
+        2 as link_rank,
+        0 as mention_position,
+        cast(null as {{ dbt.type_string() }}) as link_kind
 
     from pull_requests
     inner join issues
@@ -52,16 +139,17 @@ branch_name_links as (
 branch_identifier_links as (
 
     select distinct
-        issues.issue_id,
+        issue_identifiers.issue_id,
         pull_requests.pull_request_id,
         'branch_identifier' as link_method,
-        2 as link_rank,
+        3 as link_rank,
         {{ dbt.position('upper(branch_tokens.token)', 'upper(pull_requests.head_ref)') }}
-            as mention_position
+            as mention_position,
+        cast(null as {{ dbt.type_string() }}) as link_kind
 
     from branch_tokens
-    inner join issues
-        on upper(branch_tokens.token) = upper(issues.issue_identifier)
+    inner join issue_identifiers
+        on upper(branch_tokens.token) = upper(issue_identifiers.identifier)
     inner join pull_requests
         on branch_tokens.pull_request_id = pull_requests.pull_request_id
 
@@ -70,28 +158,52 @@ branch_identifier_links as (
 title_identifier_links as (
 
     select distinct
-        issues.issue_id,
+        issue_identifiers.issue_id,
         pull_requests.pull_request_id,
         'title_identifier' as link_method,
-        3 as link_rank,
+        4 as link_rank,
         {{ dbt.position('upper(title_tokens.token)', 'upper(pull_requests.title)') }}
-            as mention_position
+            as mention_position,
+        cast(null as {{ dbt.type_string() }}) as link_kind
 
     from title_tokens
-    inner join issues
-        on upper(title_tokens.token) = upper(issues.issue_identifier)
+    inner join issue_identifiers
+        on upper(title_tokens.token) = upper(issue_identifiers.identifier)
     inner join pull_requests
         on title_tokens.pull_request_id = pull_requests.pull_request_id
 
 ),
 
+body_magic_word_links as (
+
+    select distinct
+        issue_identifiers.issue_id,
+        pull_requests.pull_request_id,
+        'body_magic_word' as link_method,
+        5 as link_rank,
+        {{ dbt.position('magic_word_mentions.token', 'pull_requests.body') }}
+            as mention_position,
+        magic_word_mentions.link_kind
+
+    from magic_word_mentions
+    inner join issue_identifiers
+        on upper(magic_word_mentions.identifier) = upper(issue_identifiers.identifier)
+    inner join pull_requests
+        on magic_word_mentions.pull_request_id = pull_requests.pull_request_id
+
+),
+
 all_links as (
 
+    select * from attachment_links
+    union all
     select * from branch_name_links
     union all
     select * from branch_identifier_links
     union all
     select * from title_identifier_links
+    union all
+    select * from body_magic_word_links
 
 ),
 
@@ -101,24 +213,45 @@ best_link_per_pair as (
         *,
         row_number() over (
             partition by issue_id, pull_request_id
-            order by link_rank
+            order by link_rank, mention_position
         ) as rank_within_pair
 
     from all_links
 
 ),
 
-links as (
+known_kinds as (
 
     select
         issue_id,
         pull_request_id,
-        link_method,
-        link_rank,
-        mention_position
+        link_kind,
+        row_number() over (
+            partition by issue_id, pull_request_id
+            order by link_rank, mention_position
+        ) as rank_within_pair
+
+    from all_links
+    where link_kind is not null
+
+),
+
+links as (
+
+    select
+        best_link_per_pair.issue_id,
+        best_link_per_pair.pull_request_id,
+        best_link_per_pair.link_method,
+        best_link_per_pair.link_rank,
+        best_link_per_pair.mention_position,
+        known_kinds.link_kind
 
     from best_link_per_pair
-    where rank_within_pair = 1
+    left join known_kinds
+        on best_link_per_pair.issue_id = known_kinds.issue_id
+        and best_link_per_pair.pull_request_id = known_kinds.pull_request_id
+        and known_kinds.rank_within_pair = 1
+    where best_link_per_pair.rank_within_pair = 1
 
 ),
 
@@ -133,6 +266,7 @@ final as (
         pull_requests.repo_full_name,
         pull_requests.pull_request_number,
         links.link_method,
+        links.link_kind,
         row_number() over (
             partition by links.pull_request_id
             order by links.link_rank, links.mention_position, issues.issue_identifier

@@ -1,5 +1,7 @@
 -- One row per Linear issue: everything Linear says about it (int_linear__issues_enriched)
--- plus the GitHub pull requests linked to it (every link of the bridge, any method).
+-- plus the GitHub pull requests linked to it (every link of the bridge, any method) and where
+-- it waited: hours in each state type and times reopened (int_linear__issue_state_hours; null
+-- for an issue whose state history was not loaded).
 with
 
 issues as (
@@ -17,6 +19,12 @@ issue_links as (
 pull_requests as (
 
     select * from {{ ref('stg_github__pull_requests') }}
+
+),
+
+state_hours as (
+
+    select * from {{ ref('int_linear__issue_state_hours') }}
 
 ),
 
@@ -46,11 +54,18 @@ final as (
         coalesce(pull_request_summary.merged_pull_request_count, 0)
             as merged_pull_request_count,
         pull_request_summary.first_pull_request_opened_at,
-        pull_request_summary.last_pull_request_merged_at
+        pull_request_summary.last_pull_request_merged_at,
+        state_hours.hours_in_triage,
+        state_hours.hours_in_backlog,
+        state_hours.hours_in_unstarted,
+        state_hours.hours_in_started,
+        state_hours.times_reopened
 
     from issues
     left join pull_request_summary
         on issues.issue_id = pull_request_summary.issue_id
+    left join state_hours
+        on issues.issue_id = state_hours.issue_id
 
 )
 

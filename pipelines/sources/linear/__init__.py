@@ -11,6 +11,8 @@ from dlt.sources import DltResource
 
 from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import ENTITIES, Entity
+from pipelines.sources.linear.history import NAME as HISTORY
+from pipelines.sources.linear.history import history_resource
 from pipelines.sources.linear.queries import PAGE_SIZE
 from pipelines.sources.linear.resumable import ReadOptions, read_entity
 
@@ -44,21 +46,22 @@ def linear_source(
             between pages, loads what it read and the next run resumes.
     """
     client = LinearClient(api_url, api_key, max_rate_limit_wait=max_rate_limit_wait)
-    wanted = set(entities or [e.name for e in ENTITIES])
-    unknown = wanted - {e.name for e in ENTITIES}
+    names = [e.name for e in ENTITIES] + [HISTORY]
+    wanted = set(entities or names)
+    unknown = wanted - set(names)
     if unknown:
         raise ValueError(f"unknown Linear entities: {sorted(unknown)}")
+    overlap = timedelta(seconds=overlap_seconds)
+    history = [history_resource(client, since=since, backfill=backfill, overlap=overlap)]
     return [
         entity_resource(
             entity,
             client,
-            ReadOptions(
-                since, backfill, full_refresh, page_size, timedelta(seconds=overlap_seconds)
-            ),
+            ReadOptions(since, backfill, full_refresh, page_size, overlap),
         )
         for entity in ENTITIES
         if entity.name in wanted
-    ]
+    ] + (history if HISTORY in wanted else [])
 
 
 def entity_resource(entity: Entity, client: LinearClient, options: ReadOptions) -> DltResource:

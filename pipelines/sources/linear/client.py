@@ -127,30 +127,42 @@ class LinearClient:
         self.rest = RESTClient(base_url=api_url, session=http.session)
 
     def pages(
-        self, root_field: str, query: str, variables: dict[str, Any]
+        self,
+        root_field: str,
+        query: str,
+        variables: dict[str, Any],
+        connection_path: str | None = None,
     ) -> Iterator[list[dict[str, Any]]]:
-        """Every page of `root_field`'s nodes for `query`, following `pageInfo`."""
-        for nodes, _ in self.cursor_pages(root_field, query, variables):
+        """Every page of `root_field`'s nodes for `query`, following `pageInfo`; the connection
+        paged may sit deeper (`connection_path`, e.g. `issue.history`)."""
+        for nodes, _ in self.cursor_pages(root_field, query, variables, connection_path):
             yield nodes
 
     def cursor_pages(
-        self, root_field: str, query: str, variables: dict[str, Any]
+        self,
+        root_field: str,
+        query: str,
+        variables: dict[str, Any],
+        connection_path: str | None = None,
     ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:
         """Every page of nodes with its `endCursor` (a run resumes `after` it)."""
+        path = connection_path or root_field
         paginator = JSONResponseCursorPaginator(
-            cursor_path=f"data.{root_field}.pageInfo.endCursor",
+            cursor_path=f"data.{path}.pageInfo.endCursor",
             cursor_body_path="variables.after",
-            has_more_path=f"data.{root_field}.pageInfo.hasNextPage",
+            has_more_path=f"data.{path}.pageInfo.hasNextPage",
         )
         for page in self.rest.paginate(
             path="",
             method="POST",
             json={"query": query, "variables": variables},
             paginator=paginator,
-            data_selector=f"data.{root_field}.nodes",
+            data_selector=f"data.{path}.nodes",
             hooks={"response": [self._check(root_field)]},
         ):
-            info = (page.response.json().get("data") or {}).get(root_field) or {}
+            info: Any = page.response.json().get("data") or {}
+            for key in path.split("."):
+                info = (info or {}).get(key) or {}
             yield list(page), (info.get("pageInfo") or {}).get("endCursor")
 
     def _check(self, root_field: str) -> Any:

@@ -8,6 +8,7 @@ the 10,000-point limit per query (issues: ~2,750 points a page).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,6 +24,9 @@ class MalformedRecord(ValueError):
 # dlt data types by GraphQL scalar, so columns exist (typed) even while all values are null.
 TEXT, BIGINT, DOUBLE, BOOL = "text", "bigint", "double", "bool"
 TIMESTAMP, DATE = "timestamp", "date"
+#: An object kept whole as JSON text (not flattened into columns or child tables; BigQuery
+#: cannot load dlt's `json` type from parquet, so the text is what every warehouse gets).
+JSON = "json_text"
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,19 @@ class Entity:
         for relation in self.relations:
             related = row.pop(relation, None)
             row[f"{relation}__id"] = related["id"] if related else None
+        for name, data_type in self.fields.items():
+            if data_type == JSON and row.get(name) is not None:
+                row[name] = json.dumps(row[name], sort_keys=True, separators=(",", ":"))
         return row
 
     @property
     def columns(self) -> dict[str, dict[str, object]]:
         """dlt column hints: every declared field typed, relation ids as text."""
         hints: dict[str, dict[str, object]] = {
-            name: {"data_type": data_type, "nullable": name != self.primary_key}
+            name: {
+                "data_type": TEXT if data_type == JSON else data_type,
+                "nullable": name != self.primary_key,
+            }
             for name, data_type in self.fields.items()
         }
         for relation in self.relations:
@@ -113,7 +123,7 @@ ISSUES = Entity(
         "autoArchivedAt": TIMESTAMP,
     },
     relations=("team", "state", "assignee", "creator", "cycle", "project", "parent"),
-    lists={"labels": "labelIds"},
+    lists={"labels": "labelIds", "previous_identifiers": "previousIdentifiers"},
     archived_filter=True,
 )
 
@@ -230,6 +240,24 @@ LABELS = Entity(
     table_name="raw_labels",
 )
 
+#: Linear's record of links to other tools (its GitHub integration attaches pull requests).
+#: `AttachmentFilter` has no `archivedAt`: archived ones are read through `includeArchived`.
+ATTACHMENTS = Entity(
+    name="attachments",
+    filter_type="AttachmentFilter",
+    kind="event",
+    fields={
+        "id": TEXT,
+        "title": TEXT,
+        "subtitle": TEXT,
+        "url": TEXT,
+        "sourceType": TEXT,
+        "metadata": JSON,
+        **_TIMESTAMPS,
+    },
+    relations=("issue", "creator"),
+)
+
 ENTITIES: tuple[Entity, ...] = (
     USERS,
     TEAMS,
@@ -239,4 +267,5 @@ ENTITIES: tuple[Entity, ...] = (
     LABELS,
     ISSUES,
     COMMENTS,
+    ATTACHMENTS,
 )

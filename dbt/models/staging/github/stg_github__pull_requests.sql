@@ -19,6 +19,8 @@ renamed as (
 
         -- attributes
         title,
+        -- the description: Linear's magic words (`Fixes ENG-12`) link issues from it
+        body,
         state,
         coalesce(draft, false) as is_draft,
         coalesce(locked, false) as is_locked,
@@ -33,7 +35,6 @@ renamed as (
         merge_commit_sha,
         milestone__title as milestone_title,
         html_url as pull_request_url,
-        body as pull_request_body,
         coalesce(is_bot, user__type = 'Bot') as is_bot_author,
 
         -- size and commits
