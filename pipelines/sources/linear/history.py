@@ -25,7 +25,13 @@ from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import BOOL, DOUBLE, TEXT, TIMESTAMP
 from pipelines.sources.linear.queries import _iso
 from pipelines.sources.linear.sync_window import SyncWindow
-from pipelines.sources.run_budget import ResumePosition, RunStopped, current, stoppable
+from pipelines.sources.run_budget import (
+    ResumePosition,
+    RunStopped,
+    current,
+    pending_resumes,
+    stoppable,
+)
 
 NAME = "issueHistory"  # the name `entities=` selects it by
 PROGRESS_KEY = f"linear:{NAME}"
@@ -165,6 +171,9 @@ def history_resource(
     def rows() -> Iterator[Any]:
         state = dlt.current.resource_state()
         resumed = ResumePosition(state).pending
+        read_before = not resumed and not backfill and "cursor" in state
+        if read_before and pending_resumes(dlt.current.source_state()):
+            return  # read completely before: it waits for the backfill of the others
         completed = yield from one_pass(state, since, backfill)
         if resumed and completed:
             # Issues changed while the pass was spread over several runs: one normal pass.

@@ -40,10 +40,11 @@ def read_entity(
 ) -> Iterator[list[dict[str, Any]]]:
     """Pages of new or changed rows of `entity`; a resumed pass is followed by a normal one.
 
-    While a backfill of other entities is in progress, a reference entity already loaded is
-    not read again (it costs budget the backfill needs); the first run after it re-reads it."""
+    While a backfill of other entities is in progress, an entity already loaded completely is
+    not read again (a reference entity's re-read and an event entity's incremental read cost
+    budget the backfill needs); the first run after the backfill reads it as usual."""
     resumed = ResumePosition(state).pending
-    loaded = entity.kind == "reference" and not resumed and "seen" in state
+    loaded = not resumed and not options.backfill and _read_completely(entity, state)
     if loaded and pending_resumes(source_state):
         log.info("linear %s: loaded already; re-read once the backfill completes", entity.name)
         return
@@ -111,6 +112,11 @@ def _one_pass(
         full_refresh=options.full_refresh,
     )
     return False
+
+
+def _read_completely(entity: Entity, state: MutableMapping[str, Any]) -> bool:
+    """Whether an earlier run finished a pass of `entity` (its cursor or fingerprints saved)."""
+    return ("cursor" in state) if entity.kind == "event" else ("seen" in state)
 
 
 def _unit(entity: Entity) -> str:
