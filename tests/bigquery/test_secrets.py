@@ -15,8 +15,9 @@ import pytest
 from sandbox import GITHUB_TOKEN, LINEAR_API_KEY
 from tests.bigquery.conftest import KEY_PROJECT, BigQueryRun
 
-# One pytest-xdist worker runs this group: it shares a session fixture.
-pytestmark = pytest.mark.xdist_group("bigquery")
+# Its own pytest-xdist group (the longest BigQuery test: it gets its own worker and emulator,
+# in parallel with the rest of the BigQuery group).
+pytestmark = pytest.mark.xdist_group("bigquery-secrets")
 
 
 def sentinels(run: BigQueryRun) -> dict[str, bytes]:
