@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Protocol
 
-from sandbox.linear import vocab
+from sandbox.linear import history, vocab
 from sandbox.linear.data import LinearWorkspace
 from sandbox.linear.generate import base_row, issue_links, new_id
 from sandbox.linear.store import Row, set_time
@@ -51,6 +51,9 @@ def add_incidents(ws: LinearWorkspace, incidents: Iterable[IncidentRef]) -> list
         issues = ws.table("issues")
         team = ws.table("teams").rows[0]
         states = [s for s in ws.table("workflowStates").rows if s["team"] is team]
+        by_type: dict[str, list[Row]] = {}
+        for s in sorted(states, key=lambda s: s["position"]):
+            by_type.setdefault(s["type"], []).append(s)
         number = max([int(r["number"]) for r in issues.rows if r["team"] is team] + [0])
         users = ws.table("users").rows
         added = []
@@ -87,6 +90,8 @@ def add_incidents(ws: LinearWorkspace, incidents: Iterable[IncidentRef]) -> list
             )
             set_time(row, "archivedAt", None)
             issue_links(row, ws.organization["urlKey"])
+            row["previousIdentifiers"] = []
+            history.seed(rng, row, by_type, [], users)  # its state spans and history
             issues.add(row)
             added.append(row["id"])
         return added
