@@ -22,7 +22,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines import bigquery, transformations
 from pipelines.errors import RunFailed
-from pipelines.packages import archive_completed_packages
+from pipelines.packages import archive_completed_packages, drop_doubled_root_rows
 from pipelines.partial_run import (
     PartialRun,
     partial_of,
@@ -300,6 +300,7 @@ def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
     with _Step("finish pending"):
         pipeline.normalize()
         info = pipeline.load()
+        drop_doubled_root_rows(pipeline)
     summary.pending_finished = pending
     _raise_on_failed_jobs(info)
 

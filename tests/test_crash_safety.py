@@ -193,3 +193,29 @@ def test_a_kill_between_dlts_completed_marker_and_its_move_is_finished_on_rerun(
         f"select count(*) from github._dlt_loads where load_id = '{package.name}'"
     )
     assert loads == [1]
+
+
+def test_rows_a_retried_load_doubled_are_removed(workspace: Workspace, sandbox: Sandbox) -> None:
+    """dlt's merge of a table with child tables lets a crash-retried staging copy land twice
+    (rows with the same `_dlt_id`, seen in CI as github-load-5): after finishing pending
+    packages the runner removes them, and only them."""
+    import dlt
+    import duckdb
+
+    from pipelines.packages import drop_doubled_root_rows
+
+    assert workspace.run("github", "--no-dbt").returncode == 0
+    with duckdb.connect(str(workspace.duckdb_file)) as con:
+        con.execute(
+            "insert into github.raw_pull_requests "
+            "select * from github.raw_pull_requests order by id limit 3"
+        )
+    pipeline = dlt.pipeline(
+        pipeline_name="github",
+        pipelines_dir=str(workspace.root / "dlt" / "pipelines"),
+        destination=dlt.destinations.duckdb(str(workspace.duckdb_file)),
+        dataset_name="github",
+    )
+    assert drop_doubled_root_rows(pipeline) == {"raw_pull_requests": 3}
+    assert drop_doubled_root_rows(pipeline) == {}
+    assert_github_matches_truth(workspace, sandbox)
