@@ -221,8 +221,14 @@ def test_first_run_with_since_keeps_a_cursor(workspace: Workspace, sandbox: Sand
     loaded = set(workspace.column("select id from github.raw_pull_requests"))
     assert loaded == {p["id"] for p in org.truth("pull_requests") if p["updated_at"][:10] >= since}
 
-    # A backfill over a cursor loads the older rows and leaves the cursor alone.
-    result = workspace.run("github", "--no-dbt", "--since", stamps[0][:10])
+    # A backfill over a cursor loads the older rows and leaves the cursor alone. It starts at
+    # the oldest change of any table: a comment on an issue can be older than every pull.
+    oldest = min(
+        row["updated_at"]
+        for name in ("pull_requests", "pr_comments", "pr_issue_comments")
+        for row in org.truth(name)
+    )
+    result = workspace.run("github", "--no-dbt", "--since", str(oldest)[:10])
     assert result.returncode == 0, result.output
     assert_github_matches_truth(workspace, sandbox)
     sandbox.github.clear_log()
