@@ -74,10 +74,12 @@ def mutate(box: Sandbox, source: str, rng: random.Random) -> None:
 
 
 def crash_then_converge(ws: Workspace, box: Sandbox, source: str, stage: str, seed: int) -> None:
-    """Kill a first sync and an incremental one; each rerun must land exactly the truth."""
+    """Kill a first sync and an incremental one; each rerun must land exactly the truth. (A
+    kill in dbt: the first sync only; dbt rebuilds every model each run, so a second round
+    repeats the same case at the cost of two more builds.)"""
     rng = random.Random(seed)
     args = () if stage == "dbt" else ("--no-dbt",)
-    for _ in range(2):
+    for _ in range(1 if stage == "dbt" else 2):
         run_and_kill(ws, source, stage, rng.uniform(0.0, 0.6), *args)
         result = ws.run(source, *args)
         assert result.returncode == 0, result.output

@@ -254,15 +254,33 @@ def gcp_token_server() -> Iterator[TokenServer]:
 
 
 @dataclass
+class RecordedWorkspace(Workspace):
+    """A workspace whose runs log at debug level (the most a user can make them say) and keep
+    their output, so the secrets test can scan everything the module's runs printed."""
+
+    outputs: list[str] = field(default_factory=list)
+
+    def run(
+        self, script: str, *args: str, extra_env: dict[str, str] | None = None, timeout: float = 300
+    ) -> CliResult:
+        if "--log-level" not in args:
+            args = (*args, "--log-level", "debug")
+        result = super().run(script, *args, extra_env=extra_env, timeout=timeout)
+        self.outputs.append(result.output)
+        return result
+
+
+@dataclass
 class BigQueryRun:
     """One sandbox company synced into one (fresh) BigQuery project on the emulator."""
 
     box: Sandbox
-    workspace: Workspace
+    workspace: RecordedWorkspace
     warehouse: Warehouse
     emulator: Emulator
     tokens: TokenServer
-    twin: Workspace  # every sync also loads this local DuckDB file, from the same sandbox state
+    # Every sync also loads this local DuckDB file, from the same sandbox state.
+    twin: RecordedWorkspace
 
     @property
     def project(self) -> str:
@@ -328,13 +346,16 @@ def bq_run(
     try:
         env = base_env(root) | box.env() | bigquery_env(bq_emulator, gcp_token_server, project)
         env |= DEPLOYMENTS
+        # Its own temp dir, so the secrets test sees exactly the key files these runs left.
+        (root / "tmp").mkdir()
+        env["TMPDIR"] = str(root / "tmp")
         yield BigQueryRun(
             box=box,
-            workspace=Workspace(root, env),
+            workspace=RecordedWorkspace(root, env),
             warehouse=Warehouse(bq_emulator.client(project)),
             emulator=bq_emulator,
             tokens=gcp_token_server,
-            twin=Workspace(twin_root, base_env(twin_root) | box.env() | DEPLOYMENTS),
+            twin=RecordedWorkspace(twin_root, base_env(twin_root) | box.env() | DEPLOYMENTS),
         )
     finally:
         box.stop()
