@@ -7,9 +7,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bench.report.figures import base_latency, sizes_of
-from bench.report.format import secs, table
-
 #: The budgets the APIs state: Linear for API keys (requests, complexity points an hour);
 #: GitHub's REST core budget (requests an hour).
 LINEAR_REQUESTS_PER_HOUR = 2_500
@@ -35,6 +32,9 @@ def windows(source: str, full: dict[str, Any]) -> tuple[int, float | None]:
 
 def section(results: dict[str, Any]) -> list[str]:
     """The report's section (Markdown lines)."""
+    from bench.report.figures import base_latency, sizes_of  # the report imports this module
+    from bench.report.format import secs, table
+
     rows = []
     for size, entry in sizes_of(results):
         latency = base_latency(entry)

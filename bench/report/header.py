@@ -14,6 +14,7 @@ from bench.report.figures import (
     sizes_of,
 )
 from bench.report.format import RUN_HEADERS, div, mib, ratio, run_row, secs, table, versus
+from bench.report.prose import prose
 from bench.report.targets import target_rows
 
 
@@ -29,11 +30,16 @@ def header(results: dict[str, Any]) -> list[str]:
     lines = [
         "# Benchmark report",
         "",
-        f"{m['date']}, `{s.get('command', 'python -m bench')}`: sizes "
-        f"{', '.join(f'`{x}`' for x in s['sizes'])} at "
-        f"{', '.join(f'{x:g} ms' for x in s['latencies'])} of API latency; "
-        f"{results['elapsed_s'] / 60:.1f} min in all ({per_size}). Single runs on a shared "
-        "machine: times are noisy; request counts and rows are deterministic for the seed.",
+        *prose(
+            "header",
+            "intro",
+            date=m["date"],
+            command=s.get("command", "python -m bench"),
+            sizes=", ".join(f"`{x}`" for x in s["sizes"]),
+            latencies=", ".join(f"{x:g} ms" for x in s["latencies"]),
+            minutes=f"{results['elapsed_s'] / 60:.1f}",
+            per_size=per_size,
+        ),
         "",
         "## Machine",
         "",
@@ -53,31 +59,19 @@ def header(results: dict[str, Any]) -> list[str]:
         ],
     )
     lines += ["", "Settings:", ""]
-    lines.append(f"- seed {s['seed']}; the sandbox runs in the benchmark process on 127.0.0.1")
     details = s.get("size_details") or {}
-    for size in s["sizes"]:
-        d = details.get(size) or {}
-        lines.append(
-            f"- size `{size}`: Linear {d.get('linear', '')}; GitHub {d.get('github', '')} "
-            "(the PRs spread over the repos)"
-        )
-    lines.append(
-        f"- a fresh sandbox per size and latency; the GitHub sandbox's hourly budget raised to "
-        f"{s.get('github_requests_per_hour', 0):,} requests (GitHub's own 5,000 is less than "
-        "one full sync of the large org), Linear's left at its defaults (5,000 requests, "
-        "3,000,000 complexity points an hour)"
-    )
-    lines.append(
-        "- bytecode: "
-        + (
-            "the caller's settings, no warm-up (`--cold`)"
-            if s.get("cold")
-            else "a private cache, warmed before the measured runs"
-        )
-    )
-    lines.append(
-        f"- `extract.workers` = {s['extract_workers']} (parallel GitHub review calls), "
-        f"`sources.github.max_concurrency` = {s['github_concurrency']} (member profiles)"
+    lines += prose(
+        "header",
+        "settings",
+        seed=s["seed"],
+        sizes=[
+            (size, *((details.get(size) or {}).get(k, "") for k in ("linear", "github")))
+            for size in s["sizes"]
+        ],
+        github_requests_per_hour=f"{s.get('github_requests_per_hour', 0):,}",
+        cold=bool(s.get("cold")),
+        extract_workers=s["extract_workers"],
+        github_concurrency=s["github_concurrency"],
     )
     lines.append("")
     return lines
@@ -187,40 +181,7 @@ def graphql_budget(full: dict[str, Any], inc: dict[str, Any]) -> str:
 
 def method(results: dict[str, Any]) -> list[str]:
     return [
-        "## How it was measured",
-        "",
-        "- Per size and latency, a fresh sandbox (both APIs, the seed's company); Linear's "
-        "full, incremental and no-change syncs, then GitHub's full and incremental syncs, "
-        "each `python pipelines/<source>.py --no-dbt` in a subprocess as users run it "
-        "(default log level), both loading one DuckDB file (each source with its own "
-        "`DLT_DATA_DIR`), as `make sync` does. At the lowest latency, `python "
-        "pipelines/transform.py` then builds every dbt model on that file, and the lower "
-        "bound and the gap experiment run.",
-        "- **wall s**: a monotonic clock from spawn to reaping the child. **extract / normalize "
-        "/ load s**: the run summary's `stage_seconds` (`PIPELINES_SUMMARY_FILE`). **outside "
-        "stages s**: wall minus the three stages: interpreter start, imports, pipeline set-up "
-        "and teardown.",
-        "- **rows loaded**: the summary's rows over every table (child tables such as "
-        "`raw_issues__labels` included); **rows/s** of a stage = rows loaded / that stage's "
-        "seconds.",
-        "- **peak RSS**: the child's `ru_maxrss` from `os.wait4` (exact), taken by a small "
-        "launcher process (`bench/launch.py`, a few MiB): spawned straight from the benchmark, "
-        "which holds the sandbox's data, a child would inherit the benchmark's own high-water "
-        "mark. Peaks per stage come from sampling `/proc/<pid>/status` every 50 ms between the "
-        "runner's stage log lines (approximate: a spike shorter than 50 ms can be missed). "
-        "**CPU s**: the child's user + system CPU.",
-        "- **Requests** are counted on the sandbox's request log (what the server saw), beside "
-        "the client's own count from the summary; complexity points are the sandbox's "
-        "`X-Complexity` response headers.",
-        "- **Straight insert**: right after a full sync, every data table it loaded (child "
-        "tables and dlt's columns included: the very rows it wrote) is exported to JSON lines "
-        "and Parquet (not timed); `bench/direct.py`, in a process of its own, writes them into "
-        "a fresh DuckDB file with `read_json`, and from Arrow tables read beforehand; best of "
-        "the repeats, connect to close. **Our ratio** = the full sync's normalize + load "
-        "seconds / that best.",
-        "- Single runs, not averages, on a machine shared with other work: expect noise on "
-        "times (the two latencies' runs of one size give two samples of normalize and load); "
-        "request counts and rows are deterministic for a seed.",
+        *prose("header", "method"),
         "",
     ] + (
         ["**Failed runs: " + ", ".join(results["failures"]) + "** (their figures are partial).", ""]
@@ -235,21 +196,8 @@ def warmup(warmup: dict[str, Any], settings: dict[str, Any]) -> list[str]:
         "github_cold": "tiny GitHub full sync, after it",
         "linear_warm": "tiny Linear full sync again, warm",
     }
-    why = (
-        "The calling environment sets `PYTHONDONTWRITEBYTECODE=1`, so without a cache of its "
-        "own every run would recompile every module it imports. "
-        if settings.get("caller_dont_write_bytecode")
-        else ""
-    )
-    lines = [
-        "## Start-up: cold and warm bytecode cache",
-        "",
-        why + "The runs get a private bytecode cache (`PYTHONPYCACHEPREFIX` in the work dir, "
-        "nothing written next to the sources), warmed by these tiny syncs before anything "
-        "else; every figure after this section is warm, like a user's second run "
-        "(`--cold` measures without it).",
-        "",
-    ]
+    dont_write = bool(settings.get("caller_dont_write_bytecode"))
+    lines = [*prose("header", "warmup", dont_write_bytecode=dont_write), ""]
     lines += table(RUN_HEADERS, [run_row(names[k], v["run"]) for k, v in warmup.items()])
     lines.append("")
     return lines
