@@ -20,6 +20,7 @@ from bench.report.figures import (
     sizes_of,
 )
 from bench.report.format import cell, div, mib, ratio, secs, table, verdict
+from bench.report.prose import prose
 from bench.report.why_gap import why_gap
 from bench.report.why_memory import why_memory, why_wall
 
@@ -133,8 +134,7 @@ def targets(results: dict[str, Any]) -> list[str]:
     lines = [
         "## Targets",
         "",
-        "The targets of issue 6, each with the figure this run measured (never asserted in "
-        "tests). A verdict on a time is as good as a single run on a shared machine.",
+        *prose("targets", "intro"),
         "",
     ]
     if not rows:
@@ -145,11 +145,7 @@ def targets(results: dict[str, Any]) -> list[str]:
     )
     lines.append("")
     if not any((e.get("spec") or {}).get("issues") == 50_000 for _, e in sizes_of(results)):
-        lines += [
-            "The memory target is stated for 50,000 issues (size `large`), which this run did "
-            "not include: its verdict above is for the largest size run.",
-            "",
-        ]
+        lines += [*prose("targets", "memory_size_missing"), ""]
     lines += why_gap(results)
     lines += why_memory(results)
     lines += why_wall(results)

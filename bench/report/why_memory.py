@@ -16,6 +16,7 @@ from bench.report.figures import (
     stage_increments,
 )
 from bench.report.format import MiB, div, mib, ratio, secs, table
+from bench.report.prose import prose
 
 
 def why_memory(results: dict[str, Any]) -> list[str]:
@@ -25,11 +26,7 @@ def why_memory(results: dict[str, Any]) -> list[str]:
     lines = [
         "### Peak memory: what grows",
         "",
-        "Each full sync's sampled high-water mark split by stage: start-up's level, then what "
-        "each later stage added on top (memory a stage frees mostly stays with the process, so "
-        "the next one starts from there); beside it, the straight insert of the same rows in a "
-        "bare process (`bench/direct.py`): after importing duckdb and pyarrow, with the rows "
-        "loaded as Arrow tables, and at its peak.",
+        *prose("targets", "memory_intro"),
         "",
     ]
     rows = []
@@ -130,35 +127,7 @@ def why_memory(results: dict[str, Any]) -> list[str]:
         notes.append(text)
     if notes:
         lines += [f"- {n}" for n in notes] + [""]
-    lines += [
-        "What each stage holds (from the code; the figures above say how much):",
-        "",
-        "- **start-up**: the interpreter with dlt, pandas, pyarrow and duckdb imported: the "
-        "floor of any run, the same at every size.",
-        "- **extract** streams: the resources yield one page at a time (Linear 250 nodes, "
-        "GitHub 100 items), and dlt's buffered writers flush to disk every 5,000 items per "
-        "table, so no table is held whole; those buffers fill up to their cap as tables pass "
-        "5,000 rows. What grows with the rows read is per-row bookkeeping: Linear's sync "
-        "window map above (dlt reads the resources round-robin, so every entity's map is "
-        "alive until the extract ends, though the state keeps only the overlap window's "
-        "entries afterwards). For GitHub the benchmark does not attribute the growth further.",
-        "- **normalize** reads the extracted files item by item and writes Parquet through "
-        "pyarrow, buffering up to 5,000 rows per table: bounded by the buffers, not the rows.",
-        "- **load** runs DuckDB inside the pipeline's process: every Parquet file is read "
-        "into the staging table, the merge deletes and inserts by key with a deduplicating "
-        "window over the staging rows, and DuckDB's buffer manager keeps what it touched "
-        "until the connection closes (its default memory limit is 80% of the machine's RAM, "
-        "so nothing makes it let go): a working set proportional to the rows of the load.",
-        "",
-        "What would keep it flat: a DuckDB `memory_limit` on the load's connection (dlt's "
-        "DuckDB credentials take `global_config` / `pragmas`), so the merge spills to disk "
-        "instead of growing; and a sync window that drops, as it goes, the entries behind "
-        "`highest change time seen so far − overlap` (they can never be kept in the state): "
-        "with the rows read newest change first, as the query asks, its map would stay the "
-        "size of the overlap window. Both are changes to `pipelines/` or its configuration: "
-        "left to the lead.",
-        "",
-    ]
+    lines += [*prose("targets", "memory_stages"), ""]
     return lines
 
 
@@ -185,31 +154,29 @@ def why_wall(results: dict[str, Any]) -> list[str]:
             stages = full["run"].get("stage_seconds") or {}
             outside = wall - sum(stages.values())
             reviews = full["concurrency_reviews"]
-            lines.append(
-                f"- `{size}` at {lat} ms: wall {secs(wall)} s = extract "
-                f"{secs(full['extract_s'])} s + normalize {secs(stages.get('normalize'))} s + "
-                f"load {secs(stages.get('load'))} s + {secs(outside)} s outside the stages "
-                f"(start-up, set-up). The ideal {secs(ideal)} s assumes every request overlaps; "
-                f"but {full['sequential_requests']:,} of the {full['requests']:,} requests are "
-                f"list pages read one after another ({secs(seq)} s at {lat} ms each: each "
-                "page's URL comes from the previous page's `Link` header), and only the review "
-                f"calls overlap ({reviews['mean']:.1f} in flight on average, peak "
-                f"{reviews['peak']}). The sequential-aware ideal is "
-                f"{secs(full['ideal_sequential_s'])} s: the extract took "
-                f"{ratio(div(full['extract_s'], full['ideal_sequential_s']))} of it. The "
-                f"extract alone is {ratio(div(full['extract_s'], ideal))} the naive ideal; "
-                f"the rest of the wall ({secs(wall - (full['extract_s'] or 0))} s of stages "
-                "after it and start-up, about the same at any latency) weighs "
-                f"{_share(wall - (full['extract_s'] or 0), wall)} of it."
+            lines += prose(
+                "targets",
+                "wall",
+                size=size,
+                latency=lat,
+                wall=secs(wall),
+                extract=secs(full["extract_s"]),
+                normalize=secs(stages.get("normalize")),
+                load=secs(stages.get("load")),
+                outside=secs(outside),
+                ideal=secs(ideal),
+                sequential=f"{full['sequential_requests']:,}",
+                requests=f"{full['requests']:,}",
+                sequential_s=secs(seq),
+                reviews_mean=f"{reviews['mean']:.1f}",
+                reviews_peak=reviews["peak"],
+                ideal_sequential=secs(full["ideal_sequential_s"]),
+                of_sequential=ratio(div(full["extract_s"], full["ideal_sequential_s"])),
+                of_naive=ratio(div(full["extract_s"], ideal)),
+                rest=secs(wall - (full["extract_s"] or 0)),
+                rest_share=_share(wall - (full["extract_s"] or 0), wall),
             )
     if not any_slow:
         return []
-    lines += [
-        "",
-        "What would bring it closer to the naive ideal: read the four list endpoints of "
-        "every repo concurrently (they are independent: one thread per repo and endpoint) "
-        "so their pages overlap with each other and with the review calls; the stages after "
-        "the extract and the start-up are a fixed few seconds at any latency.",
-        "",
-    ]
+    lines += ["", *prose("targets", "wall_remedy"), ""]
     return lines
