@@ -7,6 +7,7 @@ from typing import Any
 from bench.minimum import GITHUB_FULL_FORMULA, GITHUB_INCREMENTAL_FORMULA
 from bench.report.figures import base_latency, latencies_of, scenario, sizes_of
 from bench.report.format import RUN_HEADERS, div, ratio, run_row, secs, table
+from bench.report.prose import prose
 
 GITHUB_OPS = (
     "graphql.pulls",
@@ -61,12 +62,12 @@ def section(results: dict[str, Any]) -> list[str]:
         "",
         "### Requests beside the theoretical minimum",
         "",
-        f"Full sync: {GITHUB_FULL_FORMULA}.",
-        "",
-        f"Incremental sync: {GITHUB_INCREMENTAL_FORMULA}.",
-        "",
-        "Summed over the repos (the lowest latency's runs; the last column checks every repo "
-        "on its own):",
+        *prose(
+            "sources",
+            "github_minimum",
+            full_formula=GITHUB_FULL_FORMULA,
+            incremental_formula=GITHUB_INCREMENTAL_FORMULA,
+        ),
         "",
     ]
     rows = []
@@ -118,7 +119,7 @@ def section(results: dict[str, Any]) -> list[str]:
         ],
         rows,
     )
-    lines += ["", "Charged against the rate limit and not (304 Not Modified):", ""]
+    lines += ["", *prose("sources", "github_charged"), ""]
     rows = []
     for size, entry in found:
         for lat in latencies_of(entry):
@@ -204,18 +205,7 @@ def section(results: dict[str, Any]) -> list[str]:
     )
     lines += [
         "",
-        f"- **ideal naive** = requests × latency / {workers} (`extract.workers`): every request "
-        "overlapped with others, the pool always full (the target's formula).",
-        "- **ideal sequential-aware** = sequential requests × latency + review calls × latency "
-        f"/ {workers} + profiles × latency / {pool}. The list endpoints (pulls, both comment "
-        "endpoints, members) are paged by following `Link: next` and the pipeline reads them "
-        "one page after another, so each of those requests costs its full latency; only the "
-        "per-PR review calls (extract worker pool) and the member profiles (their own pool) "
-        "overlap.",
-        "- **sandbox busy s**: the requests' arrival-to-answer seconds summed (simulated "
-        "latency included); **pipeline CPU s**: the child's user + system CPU over the whole "
-        "run. At 0 ms the extract is bound by the pipeline's own CPU (one interpreter: the "
-        "review threads share the GIL), not by the API.",
+        *prose("sources", "github_wall", workers=workers, pool=pool),
         "",
     ]
     return lines

@@ -7,6 +7,7 @@ from typing import Any
 from bench.minimum import LINEAR_FORMULA
 from bench.report.figures import base_latency, latencies_of, scenario, sizes_of
 from bench.report.format import RUN_HEADERS, div, run_row, secs, table
+from bench.report.prose import prose
 
 
 def section(results: dict[str, Any]) -> list[str]:
@@ -97,12 +98,7 @@ def section(results: dict[str, Any]) -> list[str]:
     )
     lines += [
         "",
-        "Rows read are the sandbox's rows matching the filter each request carried. On the full "
-        "sync every row in the window must be read; on the incremental sync only the rows that "
-        "changed must be (reference entities are read whole by design, yet each needs its one "
-        "request anyway). Rows read above rows changed are the overlap window re-read "
-        "(`overlap_seconds`) and reference entities' unchanged rows. Requests at every "
-        f"latency: {'the same' if same else '**not the same** (see the JSON results)'}.",
+        *prose("sources", "linear_rows_read", same_at_every_latency=same),
         "",
         "### Complexity",
         "",
@@ -148,8 +144,7 @@ def section(results: dict[str, Any]) -> list[str]:
     )
     lines += [
         "",
-        "Complexity is charged on the requested page size (`first: 250`), not on the nodes "
-        "returned, so a short last page or a small incremental read costs a full page's points.",
+        *prose("sources", "linear_complexity"),
         "",
         "### Where the extract time goes",
         "",
@@ -188,10 +183,7 @@ def section(results: dict[str, Any]) -> list[str]:
     )
     lines += [
         "",
-        "Linear pages are read one after another, so the extract time splits into the time the "
-        "sandbox spent answering (its log: arrival to answer, the simulated latency and GraphQL "
-        "execution included; Linear's own time in production) and the rest: the pipeline's "
-        "parsing, change fingerprints, dlt's item processing and file writing.",
+        *prose("sources", "linear_extract"),
         "",
     ]
     return lines
