@@ -17,6 +17,7 @@ from bench.report.figures import (
     stage_increments,
 )
 from bench.report.format import MiB, div, fig, ratio, secs, table
+from bench.report.prose import prose
 
 
 def growth_figures(entry: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -131,9 +132,7 @@ def growth(results: dict[str, Any]) -> list[str]:
     lines = [
         f"## Growth from `{first}` to `{last}`",
         "",
-        "Each figure at every size, and how many times larger it is at the largest size than "
-        "at the smallest (rows/s: more is faster; the data ratios, first in each group, are "
-        "the yardstick).",
+        *prose("growth", "growth_intro"),
         "",
     ]
     rows = []

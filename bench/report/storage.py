@@ -15,6 +15,7 @@ from bench.report.figures import (
     sizes_of,
 )
 from bench.report.format import div, mib, ratio, secs, table
+from bench.report.prose import prose
 
 
 def dbt(results: dict[str, Any]) -> list[str]:
@@ -25,9 +26,7 @@ def dbt(results: dict[str, Any]) -> list[str]:
     lines = [
         "## dbt build",
         "",
-        "`python pipelines/transform.py` (one `dbt build`: seeds, every model, data and unit "
-        "tests) once both sources are loaded into the size's DuckDB file (after the "
-        "incremental syncs of the lowest latency).",
+        *prose("storage", "dbt_intro"),
         "",
     ]
     rows = []
@@ -70,9 +69,7 @@ def dbt(results: dict[str, Any]) -> list[str]:
     )
     lines += [
         "",
-        "**dbt's own s**: the build as `transform.py` times it (wall minus the interpreter "
-        "and imports); **node time summed**: every node's execution time from "
-        "`run_results.json` (4 threads, so it can exceed the build's time).",
+        *prose("storage", "dbt_columns"),
         "",
     ]
     return lines
@@ -85,12 +82,7 @@ def lower_bound(results: dict[str, Any]) -> list[str]:
     lines = [
         "## Lower bound: the same rows straight into DuckDB",
         "",
-        "Every data table each full sync loaded (child tables and dlt's `_dlt_id` / "
-        "`_dlt_load_id` columns included: the very rows it wrote), exported to JSON lines and "
-        "Parquet, then written into a fresh DuckDB file by `bench/direct.py` (a process of its "
-        "own): with `read_json`, and from Arrow tables read from the Parquet files beforehand. "
-        "Best of the repeats, connect to close. Our normalize + load is the full sync's; both "
-        "latencies' syncs are shown (the same rows, two samples of the same work).",
+        *prose("storage", "lower_bound_intro"),
         "",
     ]
     rows = []
@@ -162,16 +154,13 @@ def lower_bound(results: dict[str, Any]) -> list[str]:
     lines += table(["source", "table", "rows", "columns", "read_json s", "Arrow s"], rows)
     lines += [
         "",
-        "Why the pipeline is slower, and by how much each cause counts: see the gap experiment "
-        "under Targets. The tables of a first load also pay a fixed cost each (a staging "
-        "table, a merge, a schema update), which weighs more the fewer rows a load has.",
+        *prose("storage", "lower_bound_why"),
         "",
     ]
     gaps = [(s, e["gap"]) for s, e in found if (e.get("gap") or {}).get("ok")]
     if len(gaps) > 1:
         lines += [
-            "The gap experiment at every size (normalize + load seconds, and the ratio "
-            "to the straight insert of the same issues):",
+            *prose("storage", "gap_by_size"),
             "",
         ]
         keys = list(gaps[-1][1]["variants"])
@@ -193,11 +182,7 @@ def memory(results: dict[str, Any]) -> list[str]:
     lines = [
         "## Memory by stage, and disk",
         "",
-        "Peak RSS of each run (exact) and the highest sample inside each stage (sampled every "
-        '50 ms; "startup" is spawn to the extract log line); then, after the run, the size of '
-        "the size's DuckDB file (shared by both sources: GitHub's figures include Linear's "
-        "data), of the run's dlt data dir (state, schemas, load packages) and of its pipeline "
-        "state.",
+        *prose("storage", "memory_intro"),
         "",
     ]
     rows = []
