@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import dlt
-from dbt.cli.main import dbtRunner
 
 from pipelines import bigquery
 from pipelines.errors import RunFailed
@@ -113,6 +112,9 @@ def build(
     args += ["--profile", PROFILE, "--target", destination]
     if selector:
         args += ["--selector", selector]
+    # Imported here: dbt takes seconds to import, and a run with --no-dbt never needs it.
+    from dbt.cli.main import dbtRunner
+
     started = time.monotonic()
     with dbt_environment(destination, duckdb_file):
         result = dbtRunner().invoke(args)
