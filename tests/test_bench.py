@@ -324,3 +324,13 @@ def test_render_only_rewrites_the_report_from_saved_results(
     result = CliRunner().invoke(app, ["--render-only", str(saved), "--out", str(again)])
     assert result.exit_code == 0, result.output
     assert again.read_text() == report
+
+
+def test_render_only_names_an_unreadable_results_file(tmp_path: Path) -> None:
+    broken = tmp_path / "results.json"
+    broken.write_text("{not json")
+    result = CliRunner().invoke(app, ["--render-only", str(broken), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())  # rich boxes and wraps the error
+    assert "Invalid value for '--render-only': cannot read results from" in said
+    assert not (tmp_path / "r").exists()
