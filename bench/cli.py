@@ -92,6 +92,15 @@ def main(
             "PYTHONDONTWRITEBYTECODE=1, every run then recompiles what it imports).",
         ),
     ] = False,
+    render_only: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--render-only",
+            metavar="RESULTS_JSON",
+            help="Run nothing: write the report (--out) from a results file an earlier run "
+            "saved with --json.",
+        ),
+    ] = None,
     work_dir: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
@@ -104,6 +113,9 @@ def main(
     size and API latency: requests beside the theoretical minimum, time and rows/s per stage,
     peak memory, the dbt build, the straight-DuckDB-insert lower bound, growth from size to
     size, and the targets of issue 6. Writes a Markdown report."""
+    if render_only is not None:
+        _render_saved(render_only, out)
+        return
     chosen = [s.strip() for s in (sizes or (QUICK_SIZES if quick else DEFAULT_SIZES)).split(",")]
     chosen = [s for s in chosen if s]
     unknown = [s for s in chosen if s not in SIZES]
@@ -188,6 +200,19 @@ def main(
     if failures:
         say(f"bench: FAILED runs: {', '.join(failures)}")
         raise typer.Exit(code=1)
+
+
+def _render_saved(results_file: Path, out: Path) -> None:
+    """The report of saved results (editing the report's prose or layout needs no rerun)."""
+    try:
+        results = json.loads(results_file.read_text())
+    except (OSError, ValueError) as exc:
+        raise typer.BadParameter(
+            f"cannot read results from {results_file}: {exc}", param_hint="'--render-only'"
+        ) from None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(render(results))
+    say(f"bench: report written to {out} from {results_file}")
 
 
 def _command(quick: bool, sizes: str | None, latencies: str, dbt: bool, bound: bool) -> str:

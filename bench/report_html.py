@@ -46,16 +46,15 @@ def run_report(duckdb_file: Path, env: dict[str, str], out: Path, say: Say, name
 
 def report_section(sizes: list[tuple[str, dict[str, Any]]]) -> list[str]:
     """The bench report's section on the HTML report (sizes that rendered one)."""
+    from bench.report.prose import prose  # the report imports this module
+
     found = [(size, entry["report"]) for size, entry in sizes if entry.get("report")]
     if not found:
         return []
     lines = [
         "## The HTML report",
         "",
-        "`python pipelines/report.py` (what `make report` runs) on each size's warehouse after "
-        "its dbt build: the process's wall time (Python start-up and imports included) and the "
-        "size of the one self-contained file. Target (issue 15): under 10 s and under 5 MB for "
-        "the large company.",
+        *prose("storage", "html_report"),
         "",
         "| size | wall s | file KiB | charts drawn | waiting for data |",
         "| --- | --- | --- | --- | --- |",

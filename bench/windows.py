@@ -32,7 +32,9 @@ def windows(source: str, full: dict[str, Any]) -> tuple[int, float | None]:
 
 def section(results: dict[str, Any]) -> list[str]:
     """The report's section (Markdown lines)."""
-    from bench.report import base_latency, secs, sizes_of, table
+    from bench.report.figures import base_latency, sizes_of  # the report imports this module
+    from bench.report.format import secs, table
+    from bench.report.prose import prose
 
     rows = []
     for size, entry in sizes_of(results):
@@ -50,11 +52,13 @@ def section(results: dict[str, Any]) -> list[str]:
     return [
         "## First loads in rate-limit windows",
         "",
-        f"At the real budgets (Linear: {LINEAR_REQUESTS_PER_HOUR:,} requests and "
-        f"{LINEAR_COMPLEXITY_PER_HOUR:,} complexity points an hour; GitHub: "
-        f"{GITHUB_REQUESTS_PER_HOUR:,} requests an hour), a first load takes this many runs of "
-        "one window each (the last run exits 0, the others 3), plus at most one; the wall time "
-        "per window is what spending one window's budget took at the measured pace.",
+        *prose(
+            "sources",
+            "windows",
+            linear_requests=f"{LINEAR_REQUESTS_PER_HOUR:,}",
+            linear_points=f"{LINEAR_COMPLEXITY_PER_HOUR:,}",
+            github_requests=f"{GITHUB_REQUESTS_PER_HOUR:,}",
+        ),
         "",
         *table(["size", "source", "requests", "windows", "wall s per window", "latency ms"], rows),
         "",

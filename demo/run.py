@@ -10,7 +10,6 @@ import sys
 import tempfile
 import textwrap
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,76 +18,17 @@ from urllib.parse import urlsplit
 import duckdb
 
 from demo import warehouse
-from demo.processes import Children, Interrupted, StepResult, StopSignals
+from demo.console import DemoError, say
+from demo.processes import Children, Interrupted, StopSignals
 from demo.state import DemoState, RunRecord, UnreadableState, load, save, state_path
+from demo.steps import STEPS, Changes, apply_changes, dbt_line, describe, figures, step_failed
+from demo.summary import summarize
 from sandbox import GITHUB_TOKEN, LINEAR_API_KEY, SIZES, Sandbox
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = 7
 #: Variables that could carry real credentials or point elsewhere: never passed to the steps.
 SCRUBBED = ("LINEAR_API_KEY", "GITHUB_TOKEN", "GCP_SA_KEY", "GCP_SA_KEY_FILE", "GCP_PROJECT_ID")
-STDERR_TAIL = 15
-
-
-@dataclass(frozen=True)
-class Changes:
-    """The batch of changes a later run applies in the sandbox before syncing. The sandbox's
-    mutations draw from seeded random streams, so every run changes the same rows."""
-
-    issues: int = 25
-    comments: int = 10
-    reviews: int = 5
-    merges: int = 3
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    title: str
-    script: str
-    args: tuple[str, ...]
-
-    @property
-    def command(self) -> str:
-        return " ".join(["python", f"pipelines/{self.script}", *self.args])
-
-
-QUIET = ("--destination", "duckdb", "--log-level", "warning")
-STEPS = (
-    Step("linear", "Linear sync", "linear.py", ("--no-dbt", *QUIET)),
-    Step("github", "GitHub sync", "github.py", ("--no-dbt", *QUIET)),
-    Step("dbt", "dbt build", "transform.py", QUIET),
-)
-
-
-@dataclass(frozen=True)
-class Applied:
-    """What `apply_changes` changed: Linear issue and comment ids, GitHub (repo, number)s."""
-
-    issues: list[str]
-    comments: list[str]
-    reviewed: list[tuple[str, int]]
-    merged: list[tuple[str, int]]
-
-
-def apply_changes(box: Sandbox, changes: Changes) -> Applied:
-    """Apply the batch to a sandbox (started or not): the same rows every time for the same
-    company, each with a new timestamp."""
-    linear, github = box.linear.workspace, box.github.org_data
-    return Applied(
-        issues=linear.mutate_issues(changes.issues),
-        comments=linear.add_comments(changes.comments),
-        reviewed=github.add_reviews(changes.reviews),
-        merged=github.merge_pulls(changes.merges),
-    )
-
-
-class DemoError(Exception):
-    """The demo cannot run (or a step failed); the message says why and what to do."""
-
-
-def say(text: str = "") -> None:
-    print(text, flush=True)
 
 
 def default_as_of() -> datetime:
@@ -111,10 +51,10 @@ def warehouse_path() -> Path:
 class Demo:
     """One run of the demo: `run()` returns the exit code."""
 
-    def __init__(self, size: str, as_of: datetime, changes: Changes = Changes()) -> None:
+    def __init__(self, size: str, as_of: datetime, changes: Changes | None = None) -> None:
         self.size = size
         self.as_of = as_of
-        self.changes = changes
+        self.changes = changes or Changes()
         self.children = Children()
         self.box: Sandbox | None = None
         self.state: DemoState | None = None
@@ -131,9 +71,10 @@ class Demo:
                 self._prepare()
                 self._start_sandbox()
                 with tempfile.TemporaryDirectory(prefix="demo-") as tmp:
-                    figures = self._run_steps(Path(tmp))
+                    summaries = self._run_steps(Path(tmp))
                 self._stop_sandbox()  # the summary reads the warehouse only
-                self._summarize(figures)
+                assert self.state is not None and self.record is not None
+                summarize(self.warehouse, summaries, self.state, self.record, self.started)
                 self._report()
             except BaseException as exc:
                 outcome = exc
@@ -327,53 +268,17 @@ class Demo:
                 cwd=REPO_ROOT,
             )
             if result.returncode != 0:
-                raise DemoError(_step_failed(number, step, result))
+                raise DemoError(step_failed(number, step, result))
             if step.key == "dbt":
-                say(f"      {result.seconds:.1f} s: {_dbt_line(result.stdout)}")
+                say(f"      {result.seconds:.1f} s: {dbt_line(result.stdout)}")
                 continue
             summary = json.loads(summary_file.read_text()) if summary_file.exists() else {}
             summaries[step.key] = summary
-            figures = _figures(summary)
-            self.record.figures[step.key] = figures
+            counts = figures(summary)
+            self.record.figures[step.key] = counts
             save(self.state_file, self.state)
-            say(f"      {result.seconds:.1f} s: {_describe(figures, summary)}")
+            say(f"      {result.seconds:.1f} s: {describe(counts, summary)}")
         return summaries
-
-    # -- the summary -----------------------------------------------------------------------------
-    def _summarize(self, summaries: dict[str, dict[str, Any]]) -> None:
-        loaded = {
-            f"{dataset}.{table}": n
-            for dataset, summary in summaries.items()
-            for table, n in (summary.get("rows") or {}).items()
-        }
-        with warehouse.connect(self.warehouse) as con:
-            raw = warehouse.raw_counts(con)
-            marts = warehouse.mart_counts(con)
-            answers = [(q, *warehouse.answer(con, q)) for q in warehouse.QUESTIONS]
-        say()
-        say("Raw tables: rows loaded by this run, rows in the warehouse")
-        rows = [(name, loaded.get(name, 0), n) for name, n in raw.items()]
-        for line in warehouse.render_table(["table", "loaded now", "in warehouse"], rows, "  "):
-            say(line)
-        say()
-        say("Marts (tables dbt built from them)")
-        missing = [name for name, n in marts.items() if n is None]
-        for line in warehouse.render_table(
-            ["mart", "rows"], [(n, c) for n, c in marts.items() if c is not None], "  "
-        ):
-            say(line)
-        if missing:
-            raise DemoError(f"dbt reported success but these marts are missing: {missing}")
-        for number, (question, columns, result) in enumerate(answers, 1):
-            say()
-            say(f"Q{number}. {question.title}")
-            for line in question.sql.strip().splitlines():
-                say(f"    {line}")
-            say()
-            for line in warehouse.render_table(columns, result, "    "):
-                say(line)
-        say()
-        self._history()
 
     def _report(self) -> None:
         from demo.report import write_report  # the charting library loads only here
@@ -381,101 +286,13 @@ class Demo:
         say()
         say(f"Report: {write_report(self.warehouse)} (open it in a browser)")
 
-    def _history(self) -> None:
-        assert self.state is not None
-        say("Runs of the demo on this warehouse (rows loaded / API requests per sync)")
-        rows = []
-        for run in self.state.runs[-5:]:
-            lin, gh = run.figures.get("linear", {}), run.figures.get("github", {})
-            current = run is self.record
-            rows.append(
-                (
-                    run.number,
-                    run.as_of[:10],
-                    run.started_at[:16].replace("T", " "),
-                    "this run" if current else run.result,
-                    "yes" if run.changes else "no",
-                    lin.get("rows"),
-                    lin.get("requests"),
-                    gh.get("rows"),
-                    gh.get("requests"),
-                    round(time.monotonic() - self.started, 1) if current else run.seconds,
-                )
-            )
-        columns = [
-            "run",
-            "as of",
-            "started (UTC)",
-            "result",
-            "changes",
-            "linear rows",
-            "req",
-            "github rows",
-            "req",
-            "seconds",
-        ]
-        for line in warehouse.render_table(columns, rows, "  "):
-            say(line)
-        say()
-        say(
-            "Next: `make demo` again for an incremental run; `.venv/bin/dlt pipeline linear "
-            "info`\nshows the pipeline's state; the marts are tables in the DuckDB file above. "
-            "The file now holds\nthe synthetic company and the pipelines' cursors into it: "
-            "delete it before syncing real data there."
-        )
+
+def _port(url: str) -> int:
+    return urlsplit(url).port or 0
 
 
 def _port(url: str) -> int:
     return urlsplit(url).port or 0
 
 
-def _figures(summary: dict[str, Any]) -> dict[str, int]:
-    api = summary.get("api") or {}
-    return {
-        "rows": sum((summary.get("rows") or {}).values()),
-        "tables": len(summary.get("rows") or {}),
-        "requests": int(api.get("requests", 0)),
-        "not_modified": int(api.get("not_modified", 0)),
-    }
-
-
-def _describe(figures: dict[str, int], summary: dict[str, Any]) -> str:
-    if not summary:
-        return "done (no summary file was written)"
-    rows = (
-        f"{figures['rows']:,} rows into {figures['tables']} tables"
-        if figures["rows"]
-        else "nothing new to load"
-    )
-    requests = f"{figures['requests']:,} requests"
-    if figures["not_modified"]:
-        requests += f" ({figures['not_modified']} answered 304 not modified)"
-    if summary.get("pending_finished"):
-        rows += f", after finishing {summary['pending_finished']} pending load package(s)"
-    return f"{rows}, {requests}"
-
-
-def _dbt_line(stdout: str) -> str:
-    """dbt's summary line from transform.py's output, without its prefix."""
-    for line in reversed(stdout.splitlines()):
-        line = line.strip()
-        if line.startswith("dbt ("):
-            text = line.split(": ", 1)[-1]
-            head, _, last = text.rpartition(", ")
-            return head if head and last.endswith(" s") else text  # the step's time is shown
-    return "done"
-
-
-def _step_failed(number: int, step: Step, result: StepResult) -> str:
-    stream = result.stderr if result.stderr.strip() else result.stdout
-    tail = [line for line in stream.splitlines() if line.strip()][-STDERR_TAIL:]
-    where = "stderr" if result.stderr.strip() else "output"
-    return "\n".join(
-        [
-            f"step {number}/{len(STEPS)}, {step.title}, failed (exit {result.returncode}) after "
-            f"{result.seconds:.1f} s: {step.command}",
-            f"last lines of its {where}:",
-            *(f"  | {line}" for line in tail),
-            "The sandbox is stopped; the warehouse keeps what earlier steps loaded.",
-        ]
-    )
+__all__ = ["Changes", "Demo", "DemoError", "apply_changes", "default_as_of"]

@@ -16,11 +16,10 @@ os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))
 
 import typer  # noqa: E402
 
-from pipelines import runner  # noqa: E402
+from pipelines.destination import Destination, duckdb_path  # noqa: E402
 from pipelines.errors import RunFailed  # noqa: E402
 from pipelines.reporting.marts import DuckDbMarts, Marts, bigquery_marts  # noqa: E402
 from pipelines.reporting.render import render_report  # noqa: E402
-from pipelines.runner import Destination  # noqa: E402
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -30,7 +29,7 @@ def open_marts(destination: Destination) -> Marts:
     credentials (GCP_PROJECT_ID + GCP_SA_KEY, or dlt's DESTINATION__BIGQUERY__CREDENTIALS__*)."""
     if destination is Destination.bigquery:
         return bigquery_marts()
-    path = runner.duckdb_path()
+    path = duckdb_path()
     if not path.exists():
         raise RunFailed(f"no DuckDB file at {path}; run `make demo` or a sync first.")
     return DuckDbMarts(path)

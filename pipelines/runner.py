@@ -1,17 +1,18 @@
 """One runner for every source: destination, pending packages, extract/normalize/load, the run
 summary, then dbt. A source plugs in with a `SourceSpec`; nothing here knows a source's API.
+
+The runner orchestrates only: the summary is `pipelines.summary`, the errors and their
+translation `pipelines.errors`, the destination `pipelines.destination`, logging
+`pipelines.logging_setup`, the dbt step `pipelines.transformations`.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,34 +21,35 @@ from dlt.common.pipeline import LoadInfo
 from dlt.extract.source import DltSource
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines import bigquery, transformations
-from pipelines.errors import RunFailed
+from pipelines import transformations
+from pipelines.destination import Destination, duckdb_path, make_destination
+from pipelines.errors import RunFailed, step_failure
+from pipelines.logging_setup import LogLevel, configure_logging
 from pipelines.packages import archive_completed_packages, drop_doubled_root_rows
 from pipelines.partial_run import (
-    PartialRun,
     partial_of,
     resolve_max_duration,
     resuming_full_refresh,
 )
-from pipelines.paths import DEFAULT_DUCKDB_FILE
 from pipelines.sources import run_budget
-from pipelines.sources.http import ApiStats, SourceError, reset_stats
+from pipelines.sources.stats import reset_stats
+from pipelines.summary import RunSummary
+
+__all__ = [  # what entry scripts use (cli.py, transform.py, report.py) besides `run`
+    "LOADER_FILE_FORMAT",
+    "Destination",
+    "LogLevel",
+    "RunOptions",
+    "RunSummary",
+    "SourceSpec",
+    "configure_logging",
+    "duckdb_path",
+    "run",
+]
 
 LOADER_FILE_FORMAT = "parquet"  # dlt's default insert_values is ~4x slower and far hungrier
 
 log = logging.getLogger("pipelines")
-
-
-class Destination(StrEnum):
-    duckdb = "duckdb"
-    bigquery = "bigquery"
-
-
-class LogLevel(StrEnum):
-    debug = "debug"
-    info = "info"
-    warning = "warning"
-    error = "error"
 
 
 @dataclass(frozen=True)
@@ -75,134 +77,6 @@ class SourceSpec:
     title: str
     make_source: Callable[[RunOptions], DltSource]
     endpoint: Callable[[], str]  # the API the source reads, as configured
-
-
-@dataclass
-class RunSummary:
-    """What a run did, printed at the end."""
-
-    source: str
-    destination: str
-    dataset: str
-    rows: dict[str, int] = field(default_factory=dict)
-    pending_finished: int = 0
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    api: ApiStats | None = None
-    dbt: transformations.DbtSummary | None = None
-    partial: PartialRun | None = None  # set when the run stopped early (exit status 3)
-    backfill_in_progress: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The summary as plain data (written to $PIPELINES_SUMMARY_FILE when set)."""
-        api = self.api
-        return {
-            "source": self.source,
-            "destination": self.destination,
-            "dataset": self.dataset,
-            "rows": self.rows,
-            "pending_finished": self.pending_finished,
-            "stage_seconds": self.stage_seconds,
-            "partial": None if self.partial is None else self.partial.to_dict(),
-            "backfill_in_progress": self.backfill_in_progress,
-            "dbt": None
-            if self.dbt is None
-            else {"selection": self.dbt.selection, "counts": self.dbt.counts},
-            "api": None
-            if api is None
-            else {
-                "requests": api.requests,
-                "retries": api.retries,
-                "not_modified": api.not_modified,
-                "rate_limit_waits": api.rate_limit_waits,
-                "waited_seconds": api.waited_seconds,
-                "extra": api.extra,
-                "budgets": {
-                    name: {"limit": b.limit, "remaining": b.remaining}
-                    for name, b in api.budgets.items()
-                },
-            },
-        }
-
-    def render(self) -> str:
-        lines = [f"{self.source}: synced into {self.destination} dataset '{self.dataset}'"]
-        if self.pending_finished:
-            lines.append(f"  finished {self.pending_finished} pending load package(s) first")
-        if self.rows:
-            width = max(len(t) for t in self.rows)
-            lines.append("  rows loaded:")
-            lines += [f"    {t:<{width}}  {n:>9,}" for t, n in sorted(self.rows.items())]
-        else:
-            lines.append("  rows loaded: none (nothing changed since the last run)")
-        if self.api is not None:
-            api = self.api
-            parts = [f"{api.requests} requests"]
-            if api.retries:
-                parts.append(f"{api.retries} retried")
-            if api.not_modified:
-                parts.append(f"{api.not_modified} not modified (304)")
-            if api.rate_limit_waits:
-                parts.append(
-                    f"{api.rate_limit_waits} rate-limit waits ({api.waited_seconds:.1f} s)"
-                )
-            if "complexity_points" in api.extra:
-                parts.append(f"{int(api.extra['complexity_points']):,} complexity points")
-            if api.extra.get("graphql_requests"):
-                parts.append(
-                    f"{int(api.extra['graphql_requests'])} of them GraphQL queries costing "
-                    f"{int(api.extra.get('graphql_points', 0)):,} GraphQL points"
-                )
-            if api.extra.get("repositories_gone"):
-                gone = int(api.extra["repositories_gone"])
-                parts.append(f"{gone} repositories gone since the last run (see warnings)")
-            if api.extra.get("partial_errors"):
-                parts.append(f"{int(api.extra['partial_errors'])} partial errors (see warnings)")
-            lines.append("  api: " + ", ".join(parts))
-            for name, budget in sorted(api.budgets.items()):
-                if budget.limit is None:
-                    continue
-                reset = f", resets {budget.reset_at:%H:%M:%S} UTC" if budget.reset_at else ""
-                lines.append(
-                    f"  rate-limit budget {name}: {budget.remaining:,} of {budget.limit:,} left"
-                    f"{reset}"
-                )
-        if self.stage_seconds:
-            stages = ", ".join(f"{k} {v:.1f} s" for k, v in self.stage_seconds.items())
-            lines.append(f"  time: {stages}")
-        if self.dbt is not None:
-            lines.append(self.dbt.render())
-        if self.partial is not None:
-            lines.append(self.partial.render())
-        return "\n".join(lines)
-
-
-def configure_logging(level: LogLevel) -> None:
-    """Our log lines and dlt's at the chosen level, on stderr."""
-    # dlt's own INFO lines are per-job chatter: show them only when debugging.
-    dlt_level = "DEBUG" if level is LogLevel.debug else max(level.value, "warning", key=_rank)
-    os.environ["RUNTIME__LOG_LEVEL"] = dlt_level.upper()
-    logging.basicConfig(
-        level=level.value.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        datefmt="%H:%M:%S",
-    )
-    log.setLevel(level.value.upper())
-
-
-def _rank(level: str) -> int:
-    return logging.getLevelName(level.upper())
-
-
-def duckdb_path() -> Path:
-    """The local DuckDB file both pipelines and dbt share."""
-    path = dlt.config.get("destination.duckdb.credentials") or str(DEFAULT_DUCKDB_FILE)
-    return Path(path).expanduser().resolve()
-
-
-def make_destination(kind: Destination) -> Any:
-    """The dlt destination: DuckDB at the shared local file, or BigQuery (pipelines.bigquery)."""
-    if kind is Destination.duckdb:
-        return dlt.destinations.duckdb(credentials=str(duckdb_path()))
-    return bigquery.destination(bigquery.resolve_target())
 
 
 def make_pipeline(spec: SourceSpec, options: RunOptions) -> dlt.Pipeline:
@@ -271,7 +145,6 @@ def build_models(
     return transformations.build(
         options.destination.value,
         selector=None if everything else spec.name,
-        working_dir=Path(pipeline.working_dir),
         duckdb_file=duckdb_path() if options.destination is Destination.duckdb else None,
     )
 
@@ -352,43 +225,4 @@ class _Step:
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
         if exc is None or not isinstance(exc, PipelineStepFailed):
             return False
-        cause = root_cause(exc)
-        where = f"{self.name} step failed"
-        if isinstance(cause, SourceError):
-            message = f"{where}: {cause}"
-        elif isinstance(cause, run_budget.RunStopped):
-            message = (
-                f"{where}: {cause} (in a part of the source that cannot stop between units "
-                "yet: GitHub pull requests and reviews)."
-            )
-        elif "Could not set lock on file" in str(cause):
-            holder = str(cause).split("Conflicting lock is held in", 1)[-1].split(".", 1)[0]
-            message = (
-                f"{where}: the DuckDB file is locked by another process ({holder.strip()}): "
-                "another run, dbt or a SQL client is writing to it. Wait for it to finish, "
-                "then rerun."
-            )
-        else:
-            message = f"{where}: {type(cause).__name__}: {cause}"
-        if self.name == "extract":
-            message += " Nothing from this run was loaded and no cursor moved."
-        elif exc.has_pending_data:
-            message += " The extracted data is kept; the next run loads it first."
-        raise RunFailed(message) from exc
-
-
-def root_cause(exc: BaseException) -> BaseException:
-    """The innermost exception behind dlt's wrappers (a SourceError when there is one)."""
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        if isinstance(current, SourceError):
-            return current
-        inner = getattr(current, "exception", None)
-        current = (
-            inner
-            if isinstance(inner, BaseException)
-            else (current.__cause__ or current.__context__)
-        )
-    return seen[-1]
+        raise step_failure(self.name, exc) from exc

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -18,9 +17,10 @@ os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))  # find .dlt/ from any 
 
 import typer  # noqa: E402
 
-from pipelines import runner, transformations  # noqa: E402
+from pipelines import transformations  # noqa: E402
+from pipelines.destination import Destination, duckdb_path  # noqa: E402
 from pipelines.errors import RunFailed  # noqa: E402
-from pipelines.runner import Destination, LogLevel  # noqa: E402
+from pipelines.logging_setup import LogLevel, configure_logging  # noqa: E402
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -41,13 +41,12 @@ def main(
     log_level: Annotated[LogLevel, typer.Option(help="How much to log on stderr.")] = LogLevel.info,
 ) -> None:
     """Build the dbt project (seeds, models, tests) on the loaded raw data."""
-    runner.configure_logging(log_level)
+    configure_logging(log_level)
     try:
         summary = transformations.build(
             destination.value,
             selector=selector,
-            working_dir=Path(tempfile.gettempdir()),
-            duckdb_file=runner.duckdb_path() if destination is Destination.duckdb else None,
+            duckdb_file=duckdb_path() if destination is Destination.duckdb else None,
         )
     except RunFailed as exc:
         typer.echo(f"error: dbt build failed. {exc}", err=True)

@@ -1,6 +1,7 @@
-"""The dbt step: build the dbt project (`dbt/`) through dlt's dbt runner, in the current
-environment, with our own profiles (`dbt/profiles.yml`, profile `engineering_data`, target named
-after the destination), and report models built and tests passed.
+"""The dbt step: build the dbt project (`dbt/`) with one `dbt build` through dbt's
+programmatic API (`dbtRunner`, in this process: dlt's dbt runner has no public `build`), with
+our own profiles (`dbt/profiles.yml`, profile `engineering_data`, target named after the
+destination), and report models built and tests passed.
 
 Which models: a source's run builds what depends on that source only, unless every other
 source (a folder under `dbt/models/staging/`) has loaded into the destination too; then it
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dlt.common.runners import Venv
-from dlt.helpers.dbt import create_runner
-from dlt.helpers.dbt.exceptions import DBTProcessingError
+import dlt
 
 from pipelines import bigquery
 from pipelines.errors import RunFailed
@@ -104,40 +102,51 @@ def build(
     destination: str,
     *,
     selector: str | None,
-    working_dir: Path,
     duckdb_file: Path | None = None,
 ) -> DbtSummary:
-    """`dbt build` (all models, or `--selector <selector>`) through dlt's dbt runner."""
+    """`dbt build` (all models, or `--selector <selector>`): seeds, models, tests and unit tests
+    in DAG order, in one dbt start-up (dlt's run_all would take four: deps, seed, run, test)."""
     selection = f"selector {selector}" if selector else "all models"
     summary = DbtSummary(selection)
-    args = ["--target", destination]
+    args = [*_log_args(), "build", "--project-dir", str(DBT_DIR), "--profiles-dir", str(DBT_DIR)]
+    args += ["--profile", PROFILE, "--target", destination]
     if selector:
         args += ["--selector", selector]
+    # Imported here: dbt takes seconds to import, and a run with --no-dbt never needs it.
+    from dbt.cli.main import dbtRunner
+
     started = time.monotonic()
     with dbt_environment(destination, duckdb_file):
-        runner = create_runner(
-            Venv.restore(sys.prefix, current=True),
-            None,  # credentials come from our profiles, not from dlt's
-            str(working_dir),
-            package_location=str(DBT_DIR),
-            package_profiles_dir=str(DBT_DIR),
-            package_profile_name=PROFILE,
-        )
-        try:
-            # One `dbt build` (seeds, models, tests and unit tests in DAG order) instead of the
-            # runner's run_all (deps + seed + run, then test: four dbt start-ups of ~10 s each).
-            runner._run_dbt_command("build", args)
-        except DBTProcessingError as exc:
-            _read_results(summary)
-            failed = summary.failures or [str(exc)]
-            raise RunFailed(
-                f"dbt build ({selection}) failed: {'; '.join(failed[:5])}"
-                + (f" (and {len(failed) - 5} more)" if len(failed) > 5 else "")
-                + f". Details: {log_file()}"
-            ) from None
+        result = dbtRunner().invoke(args)
+    if not result.success:
+        _read_results(summary)
+        failed = summary.failures or [_describe_failure(result.exception)]
+        raise RunFailed(
+            f"dbt build ({selection}) failed: {'; '.join(failed[:5])}"
+            + (f" (and {len(failed) - 5} more)" if len(failed) > 5 else "")
+            + f". Details: {log_file()}"
+        ) from None
     summary.seconds = time.monotonic() - started
     _read_results(summary)
     return summary
+
+
+def _log_args() -> list[str]:
+    """dbt's own console output follows dlt's log level (as dlt's dbt runner does): quiet
+    (errors only) at WARNING and above, everything at DEBUG."""
+    level = str(dlt.config.get("runtime.log_level") or "WARNING").upper()
+    if level == "DEBUG":
+        return ["--debug"]
+    if level == "INFO":
+        return []
+    return ["--quiet", "--no-print"]
+
+
+def _describe_failure(exception: BaseException | None) -> str:
+    """Why dbt failed when no node result says so (a parse or connection error)."""
+    if exception is None:
+        return "dbt reported failure without a failed node"
+    return f"{type(exception).__name__}: {str(exception).strip().splitlines()[0][:300]}"
 
 
 def _read_results(summary: DbtSummary) -> None:

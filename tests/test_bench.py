@@ -310,3 +310,27 @@ def test_cli_refuses_an_unknown_size() -> None:
     result = CliRunner().invoke(app, ["--sizes", "enormous"])
     assert result.exit_code != 0
     assert "enormous" in result.output
+
+
+def test_render_only_rewrites_the_report_from_saved_results(
+    quick: tuple[str, dict[str, Any], str], tmp_path: Path
+) -> None:
+    """`--render-only` runs nothing and writes the very report the run wrote from its saved
+    figures (so the report's prose and layout are edited without a rerun)."""
+    report, results, _ = quick
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps(results))
+    again = tmp_path / "again.md"
+    result = CliRunner().invoke(app, ["--render-only", str(saved), "--out", str(again)])
+    assert result.exit_code == 0, result.output
+    assert again.read_text() == report
+
+
+def test_render_only_names_an_unreadable_results_file(tmp_path: Path) -> None:
+    broken = tmp_path / "results.json"
+    broken.write_text("{not json")
+    result = CliRunner().invoke(app, ["--render-only", str(broken), "--out", str(tmp_path / "r")])
+    assert result.exit_code == 2
+    said = " ".join(result.output.replace("│", " ").split())  # rich boxes and wraps the error
+    assert "Invalid value for '--render-only': cannot read results from" in said
+    assert not (tmp_path / "r").exists()

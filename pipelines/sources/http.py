@@ -1,5 +1,6 @@
 """What every source shares about talking to an API: dlt's retrying HTTP client extended with
-rate-limit awareness, and counters for the run summary.
+rate-limit awareness, counting into the run summary's counters (`pipelines.sources.stats`,
+re-exported here).
 
 dlt's retrying client retries 5xx, 429, timeouts and dropped connections with exponential
 backoff and honours `Retry-After`. APIs also signal rate limits in their own ways (Linear: a
@@ -15,10 +16,8 @@ rate limit seen elsewhere, or the `--max-duration` deadline).
 from __future__ import annotations
 
 import json
-import threading
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,10 +37,7 @@ from tenacity.retry import retry_base
 
 from pipelines.sources import run_budget
 from pipelines.sources.run_budget import RunStopped
-
-
-class SourceError(Exception):
-    """A source failed for a reason a user can act on; the message says what and where."""
+from pipelines.sources.stats import ApiStats, Budget, SourceError, reset_stats, stats_for
 
 
 class RateLimitExhausted(SourceError, RunStopped):
@@ -50,53 +46,6 @@ class RateLimitExhausted(SourceError, RunStopped):
 
 class InvalidJsonBody(RequestException):
     """A successful response whose body is not valid JSON (cut short on the way): retried."""
-
-
-@dataclass
-class Budget:
-    """The last seen state of one rate-limit budget (requests, complexity points, ...)."""
-
-    limit: int | None = None
-    remaining: int | None = None
-    reset_at: datetime | None = None
-
-
-@dataclass
-class ApiStats:
-    """Counters for one API over a run: what the run summary reports."""
-
-    api: str
-    requests: int = 0
-    retries: int = 0
-    rate_limit_waits: int = 0
-    waited_seconds: float = 0.0
-    not_modified: int = 0
-    budgets: dict[str, Budget] = field(default_factory=dict)
-    extra: dict[str, float] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def add(self, name: str, value: float = 1) -> None:
-        with self._lock:
-            if name in ("requests", "retries", "rate_limit_waits", "not_modified"):
-                setattr(self, name, getattr(self, name) + int(value))
-            elif name == "waited_seconds":
-                self.waited_seconds += value
-            else:
-                self.extra[name] = self.extra.get(name, 0) + value
-
-
-_STATS: dict[str, ApiStats] = {}
-
-
-def stats_for(api: str) -> ApiStats:
-    """The counters of `api` in this process (created on first use)."""
-    return _STATS.setdefault(api, ApiStats(api))
-
-
-def reset_stats(api: str) -> ApiStats:
-    """Start counting `api` afresh (a runner calls this at the start of a run)."""
-    _STATS[api] = ApiStats(api)
-    return _STATS[api]
 
 
 class RateLimitRules(ABC):
