@@ -32,6 +32,7 @@ def make_linear_source(options: RunOptions) -> DltSource:
         since=options.since or default_since(),
         backfill=options.since is not None,
         full_refresh=options.full_refresh,
+        reconcile=options.reconcile,
     )
 
 

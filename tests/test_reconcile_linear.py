@@ -1,0 +1,74 @@
+"""End to end: changes Linear makes without moving `updatedAt` (unarchive, trash, restore) and
+hard deletes are invisible to a plain run; `--reconcile` brings the warehouse in line."""
+
+from __future__ import annotations
+
+import json
+
+from pipelines.sources.linear.queries import PAGE_SIZE
+from pipelines.sources.linear.reconcile import RECONCILED
+from pipelines.sources.reconcile_plan import pages_of
+from sandbox import Sandbox
+from tests.conftest import Workspace
+from tests.linear_truth import assert_reconciled
+
+
+def _bodies(box: Sandbox) -> list[str]:
+    return [json.loads(r.body)["query"] for r in box.linear.log]
+
+
+def test_reconcile_sees_unarchives_restores_and_deletes(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    data = sandbox.linear.workspace
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+
+    unarchived = data.unarchive_issues(2)
+    trashed = data.trash_issues(1)  # sets archivedAt: the plain run sees this one
+    restored = data.restore_from_trash(1)
+    comments_before = {c["id"] for c in data.truth("comments")}
+    deleted_issues = set(data.delete_issues(2))
+    deleted_comments = set(data.delete_comments(2))
+    # Comments of the deleted issues went with them.
+    gone_comments = comments_before - {c["id"] for c in data.truth("comments")}
+    assert unarchived and trashed and restored and deleted_issues and deleted_comments
+
+    # A plain run does not see any of it (no timestamp moved, nothing to read for deletes).
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    archived = dict(workspace.query("select id, archived_at from linear.raw_issues"))
+    assert all(archived[i] is not None for i in unarchived + restored)
+    assert archived[trashed[0]] is not None
+    assert deleted_issues <= set(archived)
+
+    sandbox.linear.clear_log()
+    result = workspace.run("linear", "--no-dbt", "--reconcile")
+    assert result.returncode == 0, result.output
+    gone = {"issues": deleted_issues, "comments": gone_comments | deleted_comments}
+    assert_reconciled(workspace, sandbox, gone)
+
+    # Its cost: the plain run's requests, the id listings in pages of 250, and one request
+    # per 250 rows read again (the unarchived and restored issues).
+    queries = _bodies(sandbox)
+    listings = [q for q in queries if q.startswith("query Ids_")]
+    assert len(listings) == sum(pages_of(len(data.truth(e.name)), PAGE_SIZE) for e in RECONCILED)
+    assert all("trashed" in q for q in listings if "Ids_issues" in q)
+    reloads = [
+        json.loads(r.body)
+        for r in sandbox.linear.log
+        if "filter" in json.loads(r.body)["variables"]
+        and "id" in (json.loads(r.body)["variables"]["filter"] or {})
+    ]
+    assert len(reloads) == 1
+    assert sorted(reloads[0]["variables"]["filter"]["id"]["in"]) == sorted(
+        unarchived + restored
+    )
+
+    # A rerun is idempotent: nothing more to change, deleted_at stays.
+    stamps = workspace.query("select id, deleted_at from linear.raw_issues where is_deleted")
+    result = workspace.run("linear", "--no-dbt", "--reconcile")
+    assert result.returncode == 0, result.output
+    assert "rows loaded: none" in result.stdout
+    assert_reconciled(workspace, sandbox, gone)
+    assert (
+        workspace.query("select id, deleted_at from linear.raw_issues where is_deleted") == stamps
+    )
