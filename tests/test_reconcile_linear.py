@@ -59,9 +59,7 @@ def test_reconcile_sees_unarchives_restores_and_deletes(
         and "id" in (json.loads(r.body)["variables"]["filter"] or {})
     ]
     assert len(reloads) == 1
-    assert sorted(reloads[0]["variables"]["filter"]["id"]["in"]) == sorted(
-        unarchived + restored
-    )
+    assert sorted(reloads[0]["variables"]["filter"]["id"]["in"]) == sorted(unarchived + restored)
 
     # A rerun is idempotent: nothing more to change, deleted_at stays.
     stamps = workspace.query("select id, deleted_at from linear.raw_issues where is_deleted")
