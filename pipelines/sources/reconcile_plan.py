@@ -8,7 +8,7 @@ the warehouse does not are left to the incremental read (older than the loaded w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,8 +19,8 @@ State = tuple[int | None, bool]
 
 @dataclass(frozen=True)
 class ReconcilePlan:
-    reload: list[str]  # present in both, state differs (or was marked deleted): read again
-    gone: list[str]  # in the warehouse (not yet deleted), absent from the API: mark deleted
+    reload: list[Hashable]  # present in both, state differs (or was marked deleted): read again
+    gone: list[Hashable]  # in the warehouse (not yet deleted), absent from the API: mark deleted
 
     @property
     def is_empty(self) -> bool:
@@ -28,7 +28,7 @@ class ReconcilePlan:
 
 
 def plan(
-    warehouse: Mapping[str, State], api: Mapping[str, State], deleted: set[str]
+    warehouse: Mapping[Any, State], api: Mapping[Any, State], deleted: set[Any]
 ) -> ReconcilePlan:
     """Compare the warehouse's ids (with `deleted` already marked) with the API's."""
     reload = sorted(

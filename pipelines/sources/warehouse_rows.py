@@ -25,9 +25,11 @@ class WarehouseTable:
         self.table = table
         self.pipeline = pipeline or dlt.current.pipeline()
 
-    def rows(self) -> list[dict[str, Any]]:
-        """Every row of the table, as column -> value (none when the table does not exist)."""
-        return self._select("select * from {table}", self.table)
+    def rows(self, where: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+        """Every row of the table (those whose column `where[0]` equals `where[1]`), as
+        column -> value; none when the table does not exist."""
+        condition = f" where {where[0]} = {_quote(where[1])}" if where else ""
+        return self._select("select * from {table}" + condition, self.table)
 
     def child_lists(self, dlt_ids: Iterable[str]) -> dict[str, dict[str, list[Any]]]:
         """Per parent `_dlt_id`: each scalar child list (`raw_issues__labels` -> `labels`) in
