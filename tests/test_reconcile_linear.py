@@ -61,12 +61,22 @@ def test_reconcile_sees_unarchives_restores_and_deletes(
     assert len(reloads) == 1
     assert sorted(reloads[0]["variables"]["filter"]["id"]["in"]) == sorted(unarchived + restored)
 
-    # A rerun is idempotent: nothing more to change, deleted_at stays.
+    # A rerun is idempotent: nothing more to change, deleted_at stays. Its dbt build (tests
+    # included) leaves the deleted rows out of staging and the marts.
     stamps = workspace.query("select id, deleted_at from linear.raw_issues where is_deleted")
-    result = workspace.run("linear", "--no-dbt", "--reconcile")
+    result = workspace.run("linear", "--reconcile")
     assert result.returncode == 0, result.output
     assert "rows loaded: none" in result.stdout
     assert_reconciled(workspace, sandbox, gone)
     assert (
         workspace.query("select id, deleted_at from linear.raw_issues where is_deleted") == stamps
     )
+    live_issues = {i["id"] for i in data.truth("issues")}
+    assert set(workspace.column("select issue_id from linear.stg_linear__issues")) == live_issues
+    marts = set(workspace.column("select issue_id from linear.fct_issue_state_spans"))
+    assert marts <= live_issues and not marts & deleted_issues
+    assert not workspace.column("select is_deleted from linear.stg_linear__issues where is_deleted")
+    comments = set(workspace.column("select comment_id from linear.stg_linear__comments"))
+    assert comments == {c["id"] for c in data.truth("comments")}
+    spans = set(workspace.column("select issue_id from linear.stg_linear__issue_state_spans"))
+    assert spans <= live_issues and not spans & deleted_issues
