@@ -40,6 +40,17 @@ def test_reconcile_sees_unarchives_restores_and_deletes(
     assert archived[trashed[0]] is not None
     assert deleted_issues <= set(archived)
 
+    # A reconcile that fails (here: comments answer 400) loads nothing, so it marks nothing.
+    sandbox.linear.inject("status", status=400, match="comments", times=-1)
+    failed = workspace.run("linear", "--no-dbt", "--reconcile")
+    assert failed.returncode == 1, failed.output
+    sandbox.linear.clear_faults()
+    columns = workspace.column(
+        "select column_name from information_schema.columns where table_name = 'raw_issues'"
+    )
+    assert "is_deleted" not in columns
+    assert dict(workspace.query("select id, archived_at from linear.raw_issues")) == archived
+
     sandbox.linear.clear_log()
     result = workspace.run("linear", "--no-dbt", "--reconcile")
     assert result.returncode == 0, result.output
