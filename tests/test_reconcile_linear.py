@@ -27,6 +27,7 @@ def test_reconcile_sees_unarchives_restores_and_deletes(
     trashed = data.trash_issues(1)  # sets archivedAt: the plain run sees this one
     restored = data.restore_from_trash(1)
     comments_before = {c["id"] for c in data.truth("comments")}
+    labels_before = {i["id"]: i["labelIds"] for i in data.truth("issues")}
     deleted_issues = set(data.delete_issues(2))
     deleted_comments = set(data.delete_comments(2))
     # Comments of the deleted issues went with them.
@@ -56,6 +57,13 @@ def test_reconcile_sees_unarchives_restores_and_deletes(
     assert result.returncode == 0, result.output
     gone = {"issues": deleted_issues, "comments": gone_comments | deleted_comments}
     assert_reconciled(workspace, sandbox, gone)
+    # A deleted issue's row is merged back whole: its labels (a child table) stay.
+    kept_labels = workspace.query(
+        "select i.id, l.value from linear.raw_issues i join linear.raw_issues__labels l "
+        "on l._dlt_parent_id = i._dlt_id where i.is_deleted order by i.id, l._dlt_list_idx"
+    )
+    assert any(labels_before[i] for i in deleted_issues), "pick issues with labels"
+    assert kept_labels == [(i, label) for i in sorted(deleted_issues) for label in labels_before[i]]
 
     # Its cost: the plain run's requests, the id listings in pages of 250, and one request
     # per 250 rows read again (the unarchived and restored issues).

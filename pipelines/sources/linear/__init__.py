@@ -68,7 +68,7 @@ def linear_source(
             if entity.name in wanted
         ]
         + (history if HISTORY in wanted else [])
-        + (reconcile_resources(client, page_size) if reconcile else [])
+        + (reconcile_resources(client, page_size, wanted) if reconcile else [])
     )
 
 

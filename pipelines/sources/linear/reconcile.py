@@ -48,9 +48,15 @@ def ids_query(entity: Entity) -> str:
     )
 
 
-def reconcile_resources(client: LinearClient, page_size: int = PAGE_SIZE) -> list[DltResource]:
-    """One reconcile resource per reconciled entity (run only with `--reconcile`)."""
-    return [reconcile_resource(entity, client, page_size) for entity in RECONCILED]
+def reconcile_resources(
+    client: LinearClient, page_size: int = PAGE_SIZE, wanted: set[str] | None = None
+) -> list[DltResource]:
+    """One reconcile resource per reconciled entity synced (run only with `--reconcile`)."""
+    return [
+        reconcile_resource(entity, client, page_size)
+        for entity in RECONCILED
+        if wanted is None or entity.name in wanted
+    ]
 
 
 def reconcile_resource(entity: Entity, client: LinearClient, page_size: int) -> DltResource:
