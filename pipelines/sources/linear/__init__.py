@@ -57,19 +57,16 @@ def linear_source(
         raise ValueError(f"unknown Linear entities: {sorted(unknown)}")
     overlap = timedelta(seconds=overlap_seconds)
     history = [history_resource(client, since=since, backfill=backfill, overlap=overlap)]
-    return (
-        [
-            entity_resource(
-                entity,
-                client,
-                ReadOptions(since, backfill, full_refresh, page_size, overlap),
-            )
-            for entity in ENTITIES
-            if entity.name in wanted
-        ]
-        + (history if HISTORY in wanted else [])
-        + (reconcile_resources(client, page_size, wanted) if reconcile else [])
-    )
+    resources = [
+        entity_resource(
+            entity,
+            client,
+            ReadOptions(since, backfill, full_refresh, page_size, overlap),
+        )
+        for entity in ENTITIES
+        if entity.name in wanted
+    ] + (history if HISTORY in wanted else [])
+    return resources + (reconcile_resources(client, page_size, wanted) if reconcile else [])
 
 
 def entity_resource(entity: Entity, client: LinearClient, options: ReadOptions) -> DltResource:
