@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 
-from pipelines.sources.linear.queries import PAGE_SIZE
 from pipelines.sources.linear.reconcile import RECONCILED
 from pipelines.sources.reconcile_plan import pages_of
 from sandbox import Sandbox
 from tests.conftest import Workspace
 from tests.linear_truth import assert_reconciled
+
+PAGE = 40
 
 
 def _bodies(box: Sandbox) -> list[str]:
@@ -53,7 +54,10 @@ def test_reconcile_sees_unarchives_restores_and_deletes(
     assert dict(workspace.query("select id, archived_at from linear.raw_issues")) == archived
 
     sandbox.linear.clear_log()
-    result = workspace.run("linear", "--no-dbt", "--reconcile")
+    # Pages of 40 (instead of Linear's 250), so the tiny workspace's listings span pages.
+    result = workspace.run(
+        "linear", "--no-dbt", "--reconcile", extra_env={"SOURCES__LINEAR__PAGE_SIZE": str(PAGE)}
+    )
     assert result.returncode == 0, result.output
     gone = {"issues": deleted_issues, "comments": gone_comments | deleted_comments}
     assert_reconciled(workspace, sandbox, gone)
@@ -65,12 +69,13 @@ def test_reconcile_sees_unarchives_restores_and_deletes(
     assert any(labels_before[i] for i in deleted_issues), "pick issues with labels"
     assert kept_labels == [(i, label) for i in sorted(deleted_issues) for label in labels_before[i]]
 
-    # Its cost: the plain run's requests, the id listings in pages of 250, and one request
-    # per 250 rows read again (the unarchived and restored issues).
+    # Its cost: the plain run's requests, the id listings in pages of PAGE, and one request
+    # per PAGE rows read again (the unarchived and restored issues).
     queries = _bodies(sandbox)
     listings = [q for q in queries if q.startswith("query Ids_")]
-    assert len(listings) == sum(pages_of(len(data.truth(e.name)), PAGE_SIZE) for e in RECONCILED)
+    assert len(listings) == sum(pages_of(len(data.truth(e.name)), PAGE) for e in RECONCILED)
     assert all("trashed" in q for q in listings if "Ids_issues" in q)
+    assert len(listings) > len(RECONCILED), "the listings should span pages"
     reloads = [
         json.loads(r.body)
         for r in sandbox.linear.log
