@@ -95,6 +95,17 @@ def make_app(spec: SourceSpec) -> typer.Typer:
                 ),
             ),
         ] = None,
+        reconcile: Annotated[
+            bool,
+            typer.Option(
+                "--reconcile",
+                help=(
+                    "Also list every id cheaply and bring archive/trash state and deletes in "
+                    "line with the API: rows it no longer returns get is_deleted and deleted_at "
+                    "(weekly in the daily workflow)."
+                ),
+            ),
+        ] = False,
     ) -> None:
         options = RunOptions(
             destination=destination,
@@ -104,6 +115,7 @@ def make_app(spec: SourceSpec) -> typer.Typer:
             dbt_only=dbt_only,
             log_level=log_level,
             max_duration=max_duration,
+            reconcile=reconcile,
         )
         runner.configure_logging(log_level)
         try:

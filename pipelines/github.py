@@ -64,6 +64,8 @@ def make_github_source(options: RunOptions) -> DltSource:
         base_url=setting("sources.github.base_url", DEFAULT_BASE_URL),
         since=options.since or default_since(),
         backfill=options.since is not None,
+        # A full refresh reloads only what the API has now: nothing to reconcile.
+        reconcile=options.reconcile and not options.full_refresh,
     )
 
 

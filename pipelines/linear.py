@@ -32,6 +32,8 @@ def make_linear_source(options: RunOptions) -> DltSource:
         since=options.since or default_since(),
         backfill=options.since is not None,
         full_refresh=options.full_refresh,
+        # A full refresh reloads only what the API has now: nothing to reconcile.
+        reconcile=options.reconcile and not options.full_refresh,
     )
 
 

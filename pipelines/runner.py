@@ -63,6 +63,7 @@ class RunOptions:
     dbt_only: bool = False
     log_level: LogLevel = LogLevel.info
     max_duration: float | None = None  # minutes of extract before stopping (resumed later)
+    reconcile: bool = False  # also list ids and bring archive/trash/delete state in line
 
 
 @dataclass(frozen=True)

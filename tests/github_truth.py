@@ -125,3 +125,23 @@ def assert_github_graphql_matches_truth(ws: Workspace, box: Sandbox) -> None:
         assert requests == truth_requests
     types = dict(ws.query("select id, user__type from github.raw_pr_reviews"))
     assert types == truth_reviewer_types
+
+
+# -- after `--reconcile`: deleted comments ------------------------------------------------------
+COMMENT_TABLES = {"pr_comments": "raw_pr_comments", "pr_issue_comments": "raw_pr_issue_comments"}
+
+
+def assert_comments_reconciled(ws: Workspace, box: Sandbox, gone: dict[str, set[int]]) -> None:
+    """Each comment table: the comments the sandbox has (latest version), not marked deleted;
+    the ids in `gone` kept but marked deleted, with a `deleted_at`; nothing else."""
+    for name, table in COMMENT_TABLES.items():
+        truth = {row["id"]: epoch(row["updated_at"]) for row in box.github.org_data.truth(name)}
+        rows = ws.query(
+            f"select id, updated_at, coalesce(is_deleted, false), deleted_at from github.{table}"
+        )
+        live = {r[0]: epoch(r[1]) for r in rows if not r[2]}
+        deleted = {r[0] for r in rows if r[2]}
+        assert len(rows) == len(live) + len(deleted), f"{table} has duplicate ids"
+        assert deleted == gone.get(name, set()), f"{table}: deleted {deleted} != gone"
+        assert all(r[3] is not None for r in rows if r[2]), f"{table}: deleted_at missing"
+        assert live == truth, f"{table}: live rows differ from the sandbox"

@@ -114,3 +114,56 @@ def hours_by_state_type(spans: list[dict], as_of: int) -> dict[str, dict[str, fl
         hours = (end - span["started_ms"]) / 3_600_000
         per_type[span["state_type"]] = per_type.get(span["state_type"], 0.0) + hours
     return out
+
+
+# -- after `--reconcile`: archive/trash state and hard deletes -----------------------------------
+RECONCILED_TABLES = {
+    "issues": "raw_issues",
+    "comments": "raw_comments",
+    "attachments": "raw_attachments",
+}
+
+
+def assert_reconciled(ws: Workspace, box: Sandbox, gone: dict[str, set[str]]) -> None:
+    """Each reconciled table: the rows the sandbox has, as it has them (archive state, trash,
+    latest version), not marked deleted; the ids in `gone` kept but marked deleted, with a
+    `deleted_at`; nothing else."""
+    for entity, table in RECONCILED_TABLES.items():
+        truth = {
+            r["id"]: (
+                epoch_ms(r["updatedAt"]),
+                epoch_ms(r.get("archivedAt")),
+                bool(r.get("trashed")),
+            )
+            for r in box.linear.workspace.truth(entity)
+        }
+        columns = set(
+            ws.column(
+                f"select column_name from information_schema.columns "
+                f"where table_schema = 'linear' and table_name = '{table}'"
+            )
+        )
+        if not columns:
+            assert not truth and not gone.get(entity), f"{table} is missing"
+            continue
+        trashed = "coalesce(trashed, false)" if "trashed" in columns else "false"
+        marked = (
+            "coalesce(is_deleted, false), deleted_at" if "is_deleted" in columns else "false, null"
+        )
+        rows = ws.query(
+            f"select id, epoch_ms(updated_at), epoch_ms(archived_at), {trashed}, {marked} "
+            f"from linear.{table}"
+        )
+        live = {r[0]: (r[1], r[2], r[3]) for r in rows if not r[4]}
+        deleted = {r[0] for r in rows if r[4]}
+        assert len(rows) == len(live) + len(deleted), f"{table} has duplicate ids"
+        assert deleted == gone.get(entity, set()), f"{table}: deleted {deleted} != gone"
+        assert all(r[5] is not None for r in rows if r[4]), f"{table}: deleted_at missing"
+        stale = {
+            i: (live.get(i), truth.get(i))
+            for i in set(live) | set(truth)
+            if live.get(i) != truth.get(i)
+        }
+        assert not stale, (
+            f"{table}: {len(stale)} rows differ from the sandbox, e.g. {list(stale.items())[:3]}"
+        )

@@ -125,3 +125,44 @@ def test_sync_script_passes_other_statuses_through(tmp_path: Path, status: int) 
     proc = _fake_sync(tmp_path, status)
     assert proc.returncode == status
     assert "::warning" not in proc.stdout
+
+
+def test_daily_sync_reconciles_weekly_or_on_demand() -> None:
+    flow = load(REPO_ROOT / ".github" / "workflows" / "daily-sync.yml")
+    assert flow["on"]["workflow_dispatch"]["inputs"]["reconcile"]["type"] == "boolean"
+    for name in ("linear", "github"):
+        step = next(s for s in flow["jobs"][name]["steps"] if ".ci/sync" in s.get("run", ""))
+        assert "inputs.reconcile" in step["env"]["RECONCILE"], name
+        assert step["env"]["RECONCILE_WEEKDAY"] == "1", name  # Mondays
+
+
+def _sync_args(tmp_path: Path, **env: str) -> str:
+    """The arguments `.ci/sync` passes to the pipeline with `env` (a stand-in interpreter)."""
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True, exist_ok=True)
+    python.write_text('#!/usr/bin/env bash\necho "args: $*"\n')
+    python.chmod(0o755)
+    proc = subprocess.run(
+        [str(REPO_ROOT / ".ci" / "sync"), "github"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_sync_script_reconciles_on_demand_and_on_the_scheduled_weekday(tmp_path: Path) -> None:
+    today = subprocess.run(
+        ["date", "-u", "+%u"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    other = str(int(today) % 7 + 1)
+    assert "--reconcile" in _sync_args(tmp_path, RECONCILE="true")
+    assert "--reconcile" not in _sync_args(tmp_path, RECONCILE="false")
+    scheduled = {"GITHUB_EVENT_NAME": "schedule", "RECONCILE": ""}
+    assert "--reconcile" in _sync_args(tmp_path, **scheduled, RECONCILE_WEEKDAY=today)
+    assert "--reconcile" not in _sync_args(tmp_path, **scheduled, RECONCILE_WEEKDAY=other)
+    manual = {"GITHUB_EVENT_NAME": "workflow_dispatch", "RECONCILE": "false"}
+    assert "--reconcile" not in _sync_args(tmp_path, **manual, RECONCILE_WEEKDAY=today)

@@ -15,13 +15,14 @@ from sandbox.github.delivery import Delivery
 from sandbox.github.generate import WorldBuilder
 from sandbox.github.models import Account, IssueComment, Pull, Repo, Review, ReviewComment
 from sandbox.github.mutations import Mutations
+from sandbox.github.removals import Removals
 from sandbox.github.shapes import API, Json, Renderer
 from sandbox.github.world import IssueRef
 
 TABLES = ("users", "pull_requests", "pr_reviews", "pr_comments", "pr_issue_comments")
 
 
-class GitHubOrg(Mutations):
+class GitHubOrg(Mutations, Removals):
     """Deterministic synthetic GitHub data for one company: an org, its members, repositories,
     pull requests, reviews and comments. Thread-safe through `lock`."""
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sandbox.company import Company
-from sandbox.linear import history, vocab
+from sandbox.linear import history, removals, vocab
 from sandbox.linear.generate import base_row, generate, issue_links, new_id
 from sandbox.linear.model import ENTITIES, RELATIONS, SCALAR_FIELDS
 from sandbox.linear.store import Row, Table, set_time
@@ -352,6 +352,27 @@ class LinearWorkspace:
                     set_time(row, "updatedAt", now)
             issues.changed()
             return [row["id"] for row in picked]
+
+    # -- what only a reconcile run sees (sandbox.linear.removals) ----------------------------
+    def unarchive_issues(self, n: int) -> list[str]:
+        """Unarchive `n` archived issues; `updatedAt` stays."""
+        return removals.unarchive_issues(self, n)
+
+    def trash_issues(self, n: int) -> list[str]:
+        """Move `n` issues to the trash; `updatedAt` stays."""
+        return removals.trash_issues(self, n)
+
+    def restore_from_trash(self, n: int) -> list[str]:
+        """Restore `n` trashed issues; `updatedAt` stays."""
+        return removals.restore_from_trash(self, n)
+
+    def delete_issues(self, n: int) -> list[str]:
+        """Delete `n` issues (and their comments and attachments) for good."""
+        return removals.delete_issues(self, n)
+
+    def delete_comments(self, n: int) -> list[str]:
+        """Delete `n` comments for good."""
+        return removals.delete_comments(self, n)
 
     # -- comments, users, teams ----------------------------------------------------------------
     def add_comments(self, n: int) -> list[str]:

@@ -61,6 +61,14 @@ class Table:
         self._indexes.clear()
         self._groups.clear()
 
+    def remove(self, row_id: str) -> Row:
+        """Delete a row for good (a hard delete: gone from every listing)."""
+        row = self.by_id.pop(row_id)
+        self.rows.remove(row)
+        self._indexes.clear()
+        self._groups.clear()
+        return row
+
     def changed(self, relinked: bool = False) -> None:
         """Call after changing ordered values (and relations, with `relinked`)."""
         self._indexes.clear()

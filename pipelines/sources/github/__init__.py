@@ -20,6 +20,7 @@ from pipelines.sources.github.graphql_client import GraphQLClient
 from pipelines.sources.github.graphql_pulls import pull_requests_resource
 from pipelines.sources.github.members import org_members_resource
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
+from pipelines.sources.github.reconcile import reconcile_resources
 from pipelines.sources.http import ApiClient
 
 DEFAULT_BASE_URL = "https://api.github.com"
@@ -38,6 +39,7 @@ def github_source(
     max_rate_limit_wait: float = 900.0,
     secondary_limit_wait: float = SECONDARY_LIMIT_WAIT,
     deployments: str | None = None,
+    reconcile: bool = False,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
     `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_comments` and
@@ -59,6 +61,8 @@ def github_source(
         deployments: Where deployments come from (`deployments`, `workflow:<file>`,
             `releases`; None: none), into `raw_deployments` (+ `raw_deployment_statuses`) and
             the default branch's `raw_commits`.
+        reconcile: Also list every review and conversation comment id and mark the deleted
+            ones (`pipelines.sources.github.reconcile`).
     """
     deployments_setting = parse_deployments_setting(deployments)
     base_url = base_url.rstrip("/")
@@ -94,6 +98,8 @@ def github_source(
         resources += comment_resources(
             client, repo, since=start, backfill_until=backfill_until, repos=names
         )
+        if reconcile:
+            resources += reconcile_resources(client, repo)
         if deployments_setting is not None:
             since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
             resources += deployment_resources(

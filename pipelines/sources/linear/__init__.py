@@ -14,6 +14,7 @@ from pipelines.sources.linear.entities import ENTITIES, Entity
 from pipelines.sources.linear.history import NAME as HISTORY
 from pipelines.sources.linear.history import history_resource
 from pipelines.sources.linear.queries import PAGE_SIZE
+from pipelines.sources.linear.reconcile import reconcile_resources
 from pipelines.sources.linear.resumable import ReadOptions, read_entity
 
 DEFAULT_API_URL = "https://api.linear.app/graphql"
@@ -30,6 +31,7 @@ def linear_source(
     page_size: int = PAGE_SIZE,
     overlap_seconds: int = 300,
     max_rate_limit_wait: float = 900.0,
+    reconcile: bool = False,
 ) -> list[DltResource]:
     """Linear's issues, comments and reference entities, into tables `raw_<entity>`.
 
@@ -44,6 +46,8 @@ def linear_source(
         overlap_seconds: How far before the cursor each incremental read starts.
         max_rate_limit_wait: Longest wait (s) for a rate-limit reset; beyond it the run stops
             between pages, loads what it read and the next run resumes.
+        reconcile: Also list every issue, comment and attachment id and bring archive/trash
+            state and hard deletes in line (`pipelines.sources.linear.reconcile`).
     """
     client = LinearClient(api_url, api_key, max_rate_limit_wait=max_rate_limit_wait)
     names = [e.name for e in ENTITIES] + [HISTORY]
@@ -53,7 +57,7 @@ def linear_source(
         raise ValueError(f"unknown Linear entities: {sorted(unknown)}")
     overlap = timedelta(seconds=overlap_seconds)
     history = [history_resource(client, since=since, backfill=backfill, overlap=overlap)]
-    return [
+    resources = [
         entity_resource(
             entity,
             client,
@@ -62,6 +66,7 @@ def linear_source(
         for entity in ENTITIES
         if entity.name in wanted
     ] + (history if HISTORY in wanted else [])
+    return resources + (reconcile_resources(client, page_size, wanted) if reconcile else [])
 
 
 def entity_resource(entity: Entity, client: LinearClient, options: ReadOptions) -> DltResource:

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('github', 'raw_pr_comments') }}
+    {{ live_rows('github', 'raw_pr_comments') }}
 
 ),
 
@@ -25,6 +26,7 @@ renamed as (
         side,
         commit_id,
         html_url as review_comment_url,
+        {{ is_deleted_column('github', 'raw_pr_comments') }} as is_deleted,
 
         {{ utc_timestamp('created_at') }} as created_at,
         {{ utc_timestamp('updated_at') }} as updated_at

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('github', 'raw_pr_issue_comments') }}
+    {{ live_rows('github', 'raw_pr_issue_comments') }}
 
 ),
 
@@ -18,6 +19,7 @@ renamed as (
         user__type as commenter_type,
         author_association,
         html_url as issue_comment_url,
+        {{ is_deleted_column('github', 'raw_pr_issue_comments') }} as is_deleted,
 
         {{ utc_timestamp('created_at') }} as created_at,
         {{ utc_timestamp('updated_at') }} as updated_at

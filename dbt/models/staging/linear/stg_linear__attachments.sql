@@ -12,6 +12,7 @@ source as (
         'created_at': dbt.type_timestamp(), 'updated_at': dbt.type_timestamp(),
         'archived_at': dbt.type_timestamp(),
     }) }}
+    {{ live_rows('linear', 'raw_attachments') }}
 
 ),
 
@@ -34,6 +35,7 @@ renamed as (
         cast({{ regexp_capture('url', pull_url ~ '[^/]+/[^/]+/pull/([0-9]+)') }}
             as {{ dbt.type_bigint() }}) as pull_request_number,
         archived_at is not null as is_archived,
+        {{ is_deleted_column('linear', 'raw_attachments') }} as is_deleted,
 
         -- timestamps (UTC)
         {{ utc_timestamp('created_at') }} as created_at,

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('linear', 'raw_comments') }}
+    {{ live_rows('linear', 'raw_comments') }}
 
 ),
 
@@ -15,6 +16,7 @@ renamed as (
         cast(parent__id as {{ dbt.type_string() }}) as parent_comment_id,
 
         url as comment_url,
+        {{ is_deleted_column('linear', 'raw_comments') }} as is_deleted,
 
         {{ utc_timestamp('created_at') }} as created_at,
         {{ utc_timestamp('updated_at') }} as updated_at,

@@ -16,6 +16,7 @@ source as (
         'auto_closed': dbt.type_boolean(), 'auto_archived': dbt.type_boolean(),
         'created_at': dbt.type_timestamp(), 'archived_at': dbt.type_timestamp(),
     }) }}
+    {{ of_live_parent('issue__id', 'linear', 'raw_issues', 'id') }}
 
 ),
 

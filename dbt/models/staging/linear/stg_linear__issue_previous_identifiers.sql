@@ -6,6 +6,7 @@ source as (
         '_dlt_id': dbt.type_string(), '_dlt_parent_id': dbt.type_string(),
         'value': dbt.type_string(),
     }) }}
+    {{ of_live_parent('_dlt_parent_id', 'linear', 'raw_issues', '_dlt_id') }}
 
 ),
 

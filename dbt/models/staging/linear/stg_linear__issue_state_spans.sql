@@ -6,6 +6,7 @@ source as (
         'id': dbt.type_string(), 'issue__id': dbt.type_string(), 'state_id': dbt.type_string(),
         'started_at': dbt.type_timestamp(), 'ended_at': dbt.type_timestamp(),
     }) }}
+    {{ of_live_parent('issue__id', 'linear', 'raw_issues', 'id') }}
 
 ),
 

@@ -3,6 +3,7 @@ with
 source as (
 
     select * from {{ source('linear', 'raw_issues') }}
+    {{ live_rows('linear', 'raw_issues') }}
 
 ),
 
@@ -32,6 +33,7 @@ renamed as (
         cast(estimate as {{ dbt.type_int() }}) as estimate,
         cast(due_date as date) as due_date,
         coalesce(trashed, false) as is_trashed,
+        {{ is_deleted_column('linear', 'raw_issues') }} as is_deleted,
 
         -- timestamps (UTC)
         {{ utc_timestamp('created_at') }} as created_at,
