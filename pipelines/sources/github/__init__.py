@@ -20,7 +20,7 @@ from pipelines.sources.github.graphql_client import GraphQLClient
 from pipelines.sources.github.graphql_pulls import pull_requests_resource
 from pipelines.sources.github.members import org_members_resource
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
-from pipelines.sources.http import ApiClient
+from pipelines.sources.http import ApiClient, SourceError
 
 DEFAULT_BASE_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -38,6 +38,7 @@ def github_source(
     max_rate_limit_wait: float = 900.0,
     secondary_limit_wait: float = SECONDARY_LIMIT_WAIT,
     deployments: str | None = None,
+    page_size: int = 100,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
     `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_comments` and
@@ -59,7 +60,14 @@ def github_source(
         deployments: Where deployments come from (`deployments`, `workflow:<file>`,
             `releases`; None: none), into `raw_deployments` (+ `raw_deployment_statuses`) and
             the default branch's `raw_commits`.
+        page_size: Items per page of the REST listings (members, comments, deployments;
+            GitHub allows 100).
     """
+    if not 1 <= page_size <= 100:
+        raise SourceError(
+            f"sources.github.page_size is {page_size!r}: use a whole number from 1 to 100 "
+            "(GitHub's maximum per page)."
+        )
     deployments_setting = parse_deployments_setting(deployments)
     base_url = base_url.rstrip("/")
     http = ApiClient(
@@ -84,7 +92,7 @@ def github_source(
         max_connections=max(max_concurrency, 10),
     )
     names, discovered = repositories.expand(graphql, repos)
-    resources = [org_members_resource(session, base_url, org, max_concurrency)]
+    resources = [org_members_resource(session, base_url, org, max_concurrency, page_size)]
     if discovered:
         resources.append(repositories.inventory_resource(discovered, graphql.stats))
     for repo in names:
@@ -92,11 +100,16 @@ def github_source(
             pull_requests_resource(graphql, repo, since=start, backfill_until=backfill_until)
         )
         resources += comment_resources(
-            client, repo, since=start, backfill_until=backfill_until, repos=names
+            client,
+            repo,
+            since=start,
+            backfill_until=backfill_until,
+            repos=names,
+            page_size=page_size,
         )
         if deployments_setting is not None:
             since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
             resources += deployment_resources(
-                session, base_url, repo, deployments_setting, since_iso
+                session, base_url, repo, deployments_setting, since_iso, page_size
             )
     return resources

@@ -24,6 +24,7 @@ from pipelines.sources.github.columns import (
     TIMELINE_EVENT_COLUMNS,
 )
 from pipelines.sources.github.graphql_client import QueryTooHeavy, describe_error
+from pipelines.sources.github.plan import wait_for_backfill
 from pipelines.sources.github.resumable_pulls import read_resumable
 from pipelines.sources.http import SourceError
 
@@ -216,9 +217,10 @@ def pull_requests_resource(
     """The GraphQL pull requests resource of one repository (named as the REST one was, so
     its cursor in dlt state carries over); resumable between pages (`resumable_pulls.py`)."""
     reader = PullRequestReader(client, repo)
+    name = f"pull_requests__{rows.repo_slug(repo)}"
 
     @dlt.resource(
-        name=f"pull_requests__{rows.repo_slug(repo)}",
+        name=name,
         table_name="raw_pull_requests",
         primary_key="id",
         write_disposition="merge",
@@ -227,6 +229,9 @@ def pull_requests_resource(
     )
     def pull_requests() -> Iterator[Any]:
         state = dlt.current.resource_state()
+        source_state = dlt.current.source_state()
+        if wait_for_backfill(source_state, state, name, backfill=backfill_until is not None):
+            return
         for pulls in read_resumable(reader, state, since=since, backfill_until=backfill_until):
             yield from page_items(pulls, repo)
 

@@ -32,3 +32,35 @@ def drop_removed_repos(source_state: MutableMapping[str, Any], slugs: Iterable[s
             ", ".join(sorted(dropped)),
         )
     return dropped
+
+
+#: Set in a resource's state once it has read everything up to its cursor at least once.
+LOADED_KEY = "loaded"
+
+
+def mark_loaded(resource_state: MutableMapping[str, Any]) -> None:
+    """This resource read its whole listing (committed with this run's load)."""
+    resource_state[LOADED_KEY] = True
+
+
+def wait_for_backfill(
+    source_state: MutableMapping[str, Any],
+    resource_state: MutableMapping[str, Any],
+    name: str,
+    *,
+    backfill: bool = False,
+) -> bool:
+    """Whether `name` skips its read this run: it was loaded completely before, holds no
+    resume position of its own, and other resources hold one (a backfill is in progress), so
+    its incremental re-read would spend budget the backfill needs. It reads again on the first
+    run after the backfill completes. A `--since` run (`backfill`) never skips."""
+    if backfill or resource_state.get(STATE_KEY) or not resource_state.get(LOADED_KEY):
+        return False
+    others = [
+        other
+        for other, state in (source_state.get("resources") or {}).items()
+        if other != name and state.get(STATE_KEY)
+    ]
+    if others:
+        log.info("github %s: loaded already; read again once the backfill completes", name)
+    return bool(others)

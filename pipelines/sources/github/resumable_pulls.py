@@ -21,7 +21,9 @@ from typing import Any
 
 import pendulum
 
+from pipelines.sources.github.graphql_rows import repo_slug
 from pipelines.sources.github.incremental import iso
+from pipelines.sources.github.plan import mark_loaded
 from pipelines.sources.run_budget import ResumePosition, current, stoppable
 
 log = logging.getLogger("pipelines.github")
@@ -117,8 +119,9 @@ def read_resumable(
             plan["from"],
         )
     completed = yield from _one_pass(reader, cursor, resume, plan, position)
-    if completed and position is not None and plan["until"] is None:
-        # Pull requests changed while the pass was spread over runs moved ahead of it.
+    if completed and (position or {}).get("after") is not None and plan["until"] is None:
+        # Pull requests changed while the pass was spread over runs moved ahead of it (a pass
+        # resumed before its first page started at the top, as now: it missed nothing).
         plain = {"from": cursor.last_value, "until": None}
         yield from _one_pass(reader, cursor, resume, plain, None)
 
@@ -138,9 +141,11 @@ def _one_pass(
         log.info(
             "github %s: resuming after %s pull requests read earlier", reader.repo, progress.count
         )
-    key = f"github:{reader.repo}"
+    key = f"github:pull_requests__{repo_slug(reader.repo)}"  # the resource's name
+    budget.progress(key, progress.count, unit="pull requests read", scope=reader.repo)
     pages = stoppable(reader.pages(start, end, after=progress.after), budget)
-    for pulls, after, _more in pages:
+    more = True
+    for pulls, after, more in pages:  # noqa: B007 - `more` of the last page is read below
         fresh = [
             p
             for p in pulls
@@ -151,7 +156,7 @@ def _one_pass(
         budget.progress(key, progress.count, unit="pull requests read", scope=reader.repo)
         if fresh:
             yield fresh
-    if not pages.completed:
+    if not pages.completed and more:  # (a stop after the last page still completes it)
         resume.save(plan, progress.position())
         return False
     resume.clear()
@@ -169,5 +174,6 @@ def _one_pass(
                 len(reader.incomplete),
             )
         cursor.advance(newest, ids)
+        mark_loaded(resume.state)
     budget.finished(key)
     return True
