@@ -19,6 +19,7 @@ from pipelines.sources.github.deployments import parse_deployments_setting
 from pipelines.sources.github.graphql_client import GraphQLClient
 from pipelines.sources.github.graphql_pulls import pull_requests_resource
 from pipelines.sources.github.members import org_members_resource
+from pipelines.sources.github.plan import PendingAtStart
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
 from pipelines.sources.http import ApiClient, SourceError
 
@@ -92,12 +93,16 @@ def github_source(
         max_connections=max(max_concurrency, 10),
     )
     names, discovered = repositories.expand(graphql, repos)
-    resources = [org_members_resource(session, base_url, org, max_concurrency, page_size)]
+    # Resources loaded already wait while a backfill is in progress (see `plan.py`).
+    pending = PendingAtStart()
+    resources = [org_members_resource(session, base_url, org, max_concurrency, page_size, pending)]
     if discovered:
         resources.append(repositories.inventory_resource(discovered, graphql.stats))
     for repo in names:
         resources.append(
-            pull_requests_resource(graphql, repo, since=start, backfill_until=backfill_until)
+            pull_requests_resource(
+                graphql, repo, since=start, backfill_until=backfill_until, pending=pending
+            )
         )
         resources += comment_resources(
             client,
@@ -106,10 +111,11 @@ def github_source(
             backfill_until=backfill_until,
             repos=names,
             page_size=page_size,
+            pending=pending,
         )
         if deployments_setting is not None:
             since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
             resources += deployment_resources(
-                session, base_url, repo, deployments_setting, since_iso, page_size
+                session, base_url, repo, deployments_setting, since_iso, page_size, pending
             )
     return resources

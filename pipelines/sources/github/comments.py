@@ -20,7 +20,12 @@ from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
 from pipelines.sources.github import shapes
-from pipelines.sources.github.plan import drop_removed_repos, mark_loaded, wait_for_backfill
+from pipelines.sources.github.plan import (
+    PendingAtStart,
+    drop_removed_repos,
+    mark_loaded,
+    wait_for_backfill,
+)
 from pipelines.sources.github.repos import (
     ISSUE_COMMENT_COLUMNS,
     REVIEW_COMMENT_COLUMNS,
@@ -45,6 +50,7 @@ def comment_resources(
     backfill_until: datetime | None,
     repos: Iterable[str] = (),
     page_size: int = 100,
+    pending: PendingAtStart | None = None,
 ) -> list[DltResource]:
     """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo` (`repos`: every configured
     repository, so positions left by removed ones are dropped)."""
@@ -77,6 +83,7 @@ def comment_resources(
             backfill_until=backfill_until,
             configured=configured,
             page_size=page_size,
+            pending=pending,
         ),
         _comments(
             client,
@@ -93,6 +100,7 @@ def comment_resources(
             backfill_until=backfill_until,
             configured=configured,
             page_size=page_size,
+            pending=pending,
         ),
     ]
 
@@ -112,6 +120,7 @@ def _comments(
     backfill_until: datetime | None,
     configured: list[str],
     page_size: int = 100,
+    pending: PendingAtStart | None = None,
 ) -> DltResource:
     cursor = _incremental(since, backfill_until)
 
@@ -125,7 +134,7 @@ def _comments(
         source_state, state = dlt.current.source_state(), dlt.current.resource_state()
         drop_removed_repos(source_state, configured)
         bounded = updated.end_value is not None  # a backfill: dlt keeps no cursor for it
-        if wait_for_backfill(source_state, state, name, backfill=bounded):
+        if wait_for_backfill(pending, state, name, backfill=bounded):
             return
         resume = ResumePosition(state)
         # An ordinary read resumes at dlt's cursor: its plan does not depend on `since`.

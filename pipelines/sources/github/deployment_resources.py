@@ -29,7 +29,7 @@ from pipelines.sources.github.deployments import (
     run_row,
     status_row,
 )
-from pipelines.sources.github.plan import mark_loaded, wait_for_backfill
+from pipelines.sources.github.plan import PendingAtStart, mark_loaded, wait_for_backfill
 from pipelines.sources.run_budget import ResumePosition, RunStopped, current
 
 STATUS_HINTS = dlt.mark.make_hints(
@@ -124,12 +124,16 @@ def read_releases(reader: GitHubReader, state: dict[str, Any], since: str) -> It
 
 
 def resumable(
-    name: str, what: str, repo: str, read: Callable[[MutableMapping[str, Any]], Iterator[Any]]
+    name: str,
+    what: str,
+    repo: str,
+    read: Callable[[MutableMapping[str, Any]], Iterator[Any]],
+    pending: PendingAtStart | None = None,
 ) -> Iterator[Any]:
     """Run `read(state)`; a `RunStopped` ends it quietly, keeping a resume position (the read
     moves its cursor only after its last item, so a stopped read moved none)."""
-    source_state, state = dlt.current.source_state(), dlt.current.resource_state()
-    if wait_for_backfill(source_state, state, name):
+    state = dlt.current.resource_state()
+    if wait_for_backfill(pending, state, name):
         return
     budget, resume, key = current(), ResumePosition(state), f"github:{name}"
     try:
@@ -150,6 +154,7 @@ def deployment_resources(
     setting: DeploymentsSetting,
     since: str,
     page_size: int = 100,
+    pending: PendingAtStart | None = None,
 ) -> list[DltResource]:
     """The deployments and default-branch commits resources of one repository (`owner/name`);
     `since` (ISO) bounds a first load."""
@@ -164,7 +169,7 @@ def deployment_resources(
         columns=DEPLOYMENT_COLUMNS,
     )
     def deployments() -> Iterator[Any]:
-        yield from resumable(f"deployments__{slug}", "deployments", repo, read_kind)
+        yield from resumable(f"deployments__{slug}", "deployments", repo, read_kind, pending)
 
     def read_kind(state: MutableMapping[str, Any]) -> Iterator[Any]:
         if setting.kind == "deployments":
@@ -183,7 +188,9 @@ def deployment_resources(
         columns=COMMIT_COLUMNS,
     )
     def commits() -> Iterator[Any]:
-        yield from resumable(f"commits__{slug}", "default-branch commits", repo, read_commits)
+        yield from resumable(
+            f"commits__{slug}", "default-branch commits", repo, read_commits, pending
+        )
 
     def read_commits(state: MutableMapping[str, Any]) -> Iterator[Any]:
         cursor = state.get("committed_at")

@@ -24,7 +24,7 @@ from pipelines.sources.github.columns import (
     TIMELINE_EVENT_COLUMNS,
 )
 from pipelines.sources.github.graphql_client import QueryTooHeavy, describe_error
-from pipelines.sources.github.plan import wait_for_backfill
+from pipelines.sources.github.plan import PendingAtStart, wait_for_backfill
 from pipelines.sources.github.resumable_pulls import read_resumable
 from pipelines.sources.http import SourceError
 
@@ -212,7 +212,12 @@ def page_items(pulls: list[Data], repo: str) -> Iterator[Any]:
 
 
 def pull_requests_resource(
-    client: Client, repo: str, *, since: datetime, backfill_until: datetime | None
+    client: Client,
+    repo: str,
+    *,
+    since: datetime,
+    backfill_until: datetime | None,
+    pending: PendingAtStart | None = None,
 ) -> DltResource:
     """The GraphQL pull requests resource of one repository (named as the REST one was, so
     its cursor in dlt state carries over); resumable between pages (`resumable_pulls.py`)."""
@@ -229,8 +234,7 @@ def pull_requests_resource(
     )
     def pull_requests() -> Iterator[Any]:
         state = dlt.current.resource_state()
-        source_state = dlt.current.source_state()
-        if wait_for_backfill(source_state, state, name, backfill=backfill_until is not None):
+        if wait_for_backfill(pending, state, name, backfill=backfill_until is not None):
             return
         for pulls in read_resumable(reader, state, since=since, backfill_until=backfill_until):
             yield from page_items(pulls, repo)

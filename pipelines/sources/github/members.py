@@ -17,7 +17,7 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response, Session
 
-from pipelines.sources.github.plan import mark_loaded, wait_for_backfill
+from pipelines.sources.github.plan import PendingAtStart, mark_loaded, wait_for_backfill
 from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.github.shapes import IGNORED, USER
 from pipelines.sources.http import SourceError, rate_limit_error
@@ -90,7 +90,12 @@ def member_logins(
 
 
 def org_members_resource(
-    session: Session, base_url: str, org: str, max_concurrency: int, page_size: int = 100
+    session: Session,
+    base_url: str,
+    org: str,
+    max_concurrency: int,
+    page_size: int = 100,
+    pending: PendingAtStart | None = None,
 ) -> DltResource:
     """`raw_users`: one row per org member with their public profile, merged on `id`."""
 
@@ -102,10 +107,9 @@ def org_members_resource(
         columns=USER_COLUMNS,
     )
     def users() -> Iterator[list[dict[str, Any]]]:
-        source_state = dlt.current.source_state()
-        source_state["endpoint"] = base_url
+        dlt.current.source_state()["endpoint"] = base_url
         state = dlt.current.resource_state()
-        if wait_for_backfill(source_state, state, "users"):
+        if wait_for_backfill(pending, state, "users"):
             return
         etags: dict[str, str] = state.setdefault("etags", {})
         key, resume = "github:users", ResumePosition(state)  # the resource's name
