@@ -64,6 +64,7 @@ def make_github_source(options: RunOptions) -> DltSource:
         base_url=setting("sources.github.base_url", DEFAULT_BASE_URL),
         since=options.since or default_since(),
         backfill=options.since is not None,
+        full_refresh=options.full_refresh,
     )
 
 

@@ -108,3 +108,26 @@ def test_max_duration_stops_a_github_run_cleanly_and_the_next_run_completes(
     assert result.returncode == 0, result.output
     assert_github_matches_truth(ws, box)
     assert not [n for n, s in resources_state(ws).items() if "resume" in s]
+
+
+@pytest.mark.slow
+def test_a_stopped_github_full_refresh_is_resumed_not_restarted(
+    sandbox: Sandbox, workspace_factory: Callable[[Sandbox | None], Workspace]
+) -> None:
+    ws = make_workspace(workspace_factory, sandbox)
+    assert ws.run("github", "--no-dbt").returncode == 0
+    sandbox.github.rate_window.reset()
+    sandbox.github.rate_window.limit = 18
+    statuses, loads = [], []
+    for _ in range(6):
+        result = ws.run("github", "--no-dbt", "--full-refresh")
+        statuses.append(result.returncode)
+        assert result.returncode in (0, 3), result.output
+        loads.append(ws.query("select count(*) from github.raw_pr_comments")[0][0])
+        if result.returncode == 0:
+            break
+        sandbox.advance_clock(3600)
+    assert statuses[0] == 3 and statuses[-1] == 0, statuses
+    assert "resuming the --full-refresh" in result.stderr
+    assert loads == sorted(loads), f"a resumed refresh dropped data again: {loads}"
+    assert_github_matches_truth(ws, sandbox)

@@ -12,7 +12,7 @@ import pytest
 from pipelines.sources import run_budget
 from pipelines.sources.github import github_source
 from pipelines.sources.github.graphql_pulls import PullRequestReader
-from pipelines.sources.github.plan import LOADED_KEY, PendingAtStart, wait_for_backfill
+from pipelines.sources.github.plan import LOADED_KEY, RunPlan, wait_for_backfill
 from pipelines.sources.github.resumable_pulls import read_resumable
 from pipelines.sources.http import SourceError
 from tests.unit.test_github_graphql_resume import SINCE, newest_first
@@ -71,7 +71,7 @@ def test_a_pass_resumed_before_its_first_page_needs_no_second_pass() -> None:
 def test_loaded_resources_wait_only_for_a_backfill_pending_when_the_run_began() -> None:
     source_state: dict[str, Any] = {"resources": {"pr_comments__acme__api": {"resume": {"x": 1}}}}
     loaded: dict[str, Any] = {LOADED_KEY: True}
-    pending = PendingAtStart()
+    pending = RunPlan()
     pending.names(source_state)
     source_state["resources"]["users"] = {"resume": {"x": 1}}  # saved later in this run
     assert wait_for_backfill(pending, loaded, "pull_requests__acme__api")
@@ -80,7 +80,7 @@ def test_loaded_resources_wait_only_for_a_backfill_pending_when_the_run_began() 
     assert not wait_for_backfill(pending, loaded, "x", backfill=True), "--since never waits"
     assert not wait_for_backfill(None, loaded, "x")
 
-    nothing_pending = PendingAtStart()
+    nothing_pending = RunPlan()
     nothing_pending.names({"resources": {}})
     source_state["resources"]["users"] = {"resume": {"x": 1}}
     assert not wait_for_backfill(nothing_pending, loaded, "pull_requests__acme__api")

@@ -19,7 +19,7 @@ from pipelines.sources.github.deployments import parse_deployments_setting
 from pipelines.sources.github.graphql_client import GraphQLClient
 from pipelines.sources.github.graphql_pulls import pull_requests_resource
 from pipelines.sources.github.members import org_members_resource
-from pipelines.sources.github.plan import PendingAtStart
+from pipelines.sources.github.plan import RunPlan
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
 from pipelines.sources.http import ApiClient, SourceError
 
@@ -40,6 +40,7 @@ def github_source(
     secondary_limit_wait: float = SECONDARY_LIMIT_WAIT,
     deployments: str | None = None,
     page_size: int = 100,
+    full_refresh: bool = False,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
     `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_comments` and
@@ -63,6 +64,7 @@ def github_source(
             the default branch's `raw_commits`.
         page_size: Items per page of the REST listings (members, comments, deployments;
             GitHub allows 100).
+        full_refresh: This run is a `--full-refresh` (a stopped one is resumed, not restarted).
     """
     if not 1 <= page_size <= 100:
         raise SourceError(
@@ -94,7 +96,7 @@ def github_source(
     )
     names, discovered = repositories.expand(graphql, repos)
     # Resources loaded already wait while a backfill is in progress (see `plan.py`).
-    pending = PendingAtStart()
+    pending = RunPlan(full_refresh)
     resources = [org_members_resource(session, base_url, org, max_concurrency, page_size, pending)]
     if discovered:
         resources.append(repositories.inventory_resource(discovered, graphql.stats))

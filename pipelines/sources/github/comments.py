@@ -21,7 +21,7 @@ from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
 from pipelines.sources.github import shapes
 from pipelines.sources.github.plan import (
-    PendingAtStart,
+    RunPlan,
     drop_removed_repos,
     mark_loaded,
     wait_for_backfill,
@@ -50,7 +50,7 @@ def comment_resources(
     backfill_until: datetime | None,
     repos: Iterable[str] = (),
     page_size: int = 100,
-    pending: PendingAtStart | None = None,
+    pending: RunPlan | None = None,
 ) -> list[DltResource]:
     """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo` (`repos`: every configured
     repository, so positions left by removed ones are dropped)."""
@@ -120,7 +120,7 @@ def _comments(
     backfill_until: datetime | None,
     configured: list[str],
     page_size: int = 100,
-    pending: PendingAtStart | None = None,
+    pending: RunPlan | None = None,
 ) -> DltResource:
     cursor = _incremental(since, backfill_until)
 
@@ -174,6 +174,7 @@ def _comments(
                 mark_loaded(state)
         else:
             budget.progress(f"github:{name}", count, None, what + " read", repo)
-            resume.save(plan, {"from": newest, "count": count})
+            refresh = bool(pending and pending.full_refresh)
+            resume.save(plan, {"from": newest, "count": count}, full_refresh=refresh)
 
     return comments

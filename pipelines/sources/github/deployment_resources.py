@@ -29,7 +29,7 @@ from pipelines.sources.github.deployments import (
     run_row,
     status_row,
 )
-from pipelines.sources.github.plan import PendingAtStart, mark_loaded, wait_for_backfill
+from pipelines.sources.github.plan import RunPlan, mark_loaded, wait_for_backfill
 from pipelines.sources.run_budget import ResumePosition, RunStopped, current
 
 STATUS_HINTS = dlt.mark.make_hints(
@@ -128,7 +128,7 @@ def resumable(
     what: str,
     repo: str,
     read: Callable[[MutableMapping[str, Any]], Iterator[Any]],
-    pending: PendingAtStart | None = None,
+    pending: RunPlan | None = None,
 ) -> Iterator[Any]:
     """Run `read(state)`; a `RunStopped` ends it quietly, keeping a resume position (the read
     moves its cursor only after its last item, so a stopped read moved none)."""
@@ -140,7 +140,7 @@ def resumable(
         yield from read(state)
     except RunStopped:
         budget.progress(key, 0, None, f"{what} (read again from the cursor)", repo)
-        resume.save({"repo": repo}, {})
+        resume.save({"repo": repo}, {}, full_refresh=bool(pending and pending.full_refresh))
         return
     budget.finished(key)
     resume.clear()
@@ -154,7 +154,7 @@ def deployment_resources(
     setting: DeploymentsSetting,
     since: str,
     page_size: int = 100,
-    pending: PendingAtStart | None = None,
+    pending: RunPlan | None = None,
 ) -> list[DltResource]:
     """The deployments and default-branch commits resources of one repository (`owner/name`);
     `since` (ISO) bounds a first load."""

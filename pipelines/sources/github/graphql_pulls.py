@@ -24,7 +24,7 @@ from pipelines.sources.github.columns import (
     TIMELINE_EVENT_COLUMNS,
 )
 from pipelines.sources.github.graphql_client import QueryTooHeavy, describe_error
-from pipelines.sources.github.plan import PendingAtStart, wait_for_backfill
+from pipelines.sources.github.plan import RunPlan, wait_for_backfill
 from pipelines.sources.github.resumable_pulls import read_resumable
 from pipelines.sources.http import SourceError
 
@@ -217,7 +217,7 @@ def pull_requests_resource(
     *,
     since: datetime,
     backfill_until: datetime | None,
-    pending: PendingAtStart | None = None,
+    pending: RunPlan | None = None,
 ) -> DltResource:
     """The GraphQL pull requests resource of one repository (named as the REST one was, so
     its cursor in dlt state carries over); resumable between pages (`resumable_pulls.py`)."""
@@ -236,7 +236,10 @@ def pull_requests_resource(
         state = dlt.current.resource_state()
         if wait_for_backfill(pending, state, name, backfill=backfill_until is not None):
             return
-        for pulls in read_resumable(reader, state, since=since, backfill_until=backfill_until):
+        refresh = bool(pending and pending.full_refresh)
+        for pulls in read_resumable(
+            reader, state, since=since, backfill_until=backfill_until, full_refresh=refresh
+        ):
             yield from page_items(pulls, repo)
 
     return pull_requests

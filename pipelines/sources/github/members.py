@@ -17,7 +17,7 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response, Session
 
-from pipelines.sources.github.plan import PendingAtStart, mark_loaded, wait_for_backfill
+from pipelines.sources.github.plan import RunPlan, mark_loaded, wait_for_backfill
 from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.github.shapes import IGNORED, USER
 from pipelines.sources.http import SourceError, rate_limit_error
@@ -95,7 +95,7 @@ def org_members_resource(
     org: str,
     max_concurrency: int,
     page_size: int = 100,
-    pending: PendingAtStart | None = None,
+    pending: RunPlan | None = None,
 ) -> DltResource:
     """`raw_users`: one row per org member with their public profile, merged on `id`."""
 
@@ -118,7 +118,7 @@ def org_members_resource(
             logins = member_logins(session, base_url, org, state, page_size)
         except RunStopped:
             budget.progress(key, 0, None, "member profiles", org)
-            resume.save({"org": org}, {})
+            resume.save({"org": org}, {}, full_refresh=bool(pending and pending.full_refresh))
             return
 
         def profile(login: str) -> tuple[str, Response]:
@@ -143,7 +143,9 @@ def org_members_resource(
                     etags[url] = response.headers["ETag"]
         if done < len(logins):
             budget.progress(key, done, len(logins), "member profiles", org)
-            resume.save({"org": org}, {"read": done})
+            resume.save(
+                {"org": org}, {"read": done}, full_refresh=bool(pending and pending.full_refresh)
+            )
         else:
             budget.finished(key)
             resume.clear()

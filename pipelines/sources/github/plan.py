@@ -46,12 +46,15 @@ def mark_loaded(resource_state: MutableMapping[str, Any]) -> None:
     resource_state[LOADED_KEY] = True
 
 
-class PendingAtStart:
-    """The resources that held a resume position when this run's extract began: taken once,
-    when the first resource asks (before any resource of this run saved one), so a resource
-    stopped in this run does not make the others skip their read."""
+class RunPlan:
+    """What this run knows of earlier runs' backfill: the resources that held a resume position
+    when its extract began (`names`: taken once, when the first resource asks, before any
+    resource of this run saved one, so a resource stopped in this run does not make the others
+    skip their read), and whether it is a `--full-refresh` (positions it saves say so, so
+    rerunning that command resumes the pass instead of dropping the data again)."""
 
-    def __init__(self) -> None:
+    def __init__(self, full_refresh: bool = False) -> None:
+        self.full_refresh = full_refresh
         self._names: set[str] | None = None
         self._lock = threading.Lock()
 
@@ -65,7 +68,7 @@ class PendingAtStart:
 
 
 def wait_for_backfill(
-    pending: PendingAtStart | None,
+    pending: RunPlan | None,
     resource_state: MutableMapping[str, Any],
     name: str,
     *,

@@ -96,6 +96,7 @@ def read_resumable(
     *,
     since: datetime,
     backfill_until: datetime | None,
+    full_refresh: bool = False,
 ) -> Iterator[list[Data]]:
     """Complete pages of changed pull requests of `reader.repo` (see the module docstring)."""
     cursor = Cursor(state)
@@ -118,12 +119,12 @@ def read_resumable(
             resume.dropped.get("from"),
             plan["from"],
         )
-    completed = yield from _one_pass(reader, cursor, resume, plan, position)
+    completed = yield from _one_pass(reader, cursor, resume, plan, position, full_refresh)
     if completed and (position or {}).get("after") is not None and plan["until"] is None:
         # Pull requests changed while the pass was spread over runs moved ahead of it (a pass
         # resumed before its first page started at the top, as now: it missed nothing).
         plain = {"from": cursor.last_value, "until": None}
-        yield from _one_pass(reader, cursor, resume, plain, None)
+        yield from _one_pass(reader, cursor, resume, plain, None, full_refresh)
 
 
 def _one_pass(
@@ -132,6 +133,7 @@ def _one_pass(
     resume: ResumePosition,
     plan: Data,
     position: Data | None,
+    full_refresh: bool = False,
 ) -> Iterator[list[Data]]:
     budget = current()
     progress = _Pass(position)
@@ -157,7 +159,7 @@ def _one_pass(
         if fresh:
             yield fresh
     if not pages.completed and more:  # (a stop after the last page still completes it)
-        resume.save(plan, progress.position())
+        resume.save(plan, progress.position(), full_refresh=full_refresh)
         return False
     resume.clear()
     if plan["until"] is None:
