@@ -66,6 +66,7 @@ def make_github_source(options: RunOptions) -> DltSource:
         backfill=options.since is not None,
         # A full refresh reloads only what the API has now: nothing to reconcile.
         reconcile=options.reconcile and not options.full_refresh,
+        full_refresh=options.full_refresh,
     )
 
 

@@ -118,6 +118,31 @@ def crash_partial_then_converge(ws: Workspace, box: Sandbox, stage: str, seed: i
     TRUTH["linear"](ws, box)
 
 
+def crash_partial_github_then_converge(ws: Workspace, box: Sandbox, stage: str, seed: int) -> None:
+    """The same for a first GitHub load needing ~3 windows of REST requests (small REST pages):
+    killed in a partial run and in a resumed one, then resumed (exit 3) until it completes
+    (exit 0) with the truth: no comment, profile or pull request lost or doubled."""
+    rng = random.Random(seed)
+    ws.env["SOURCES__GITHUB__PAGE_SIZE"] = "5"  # ~47 REST requests for the tiny company
+    box.github.rate_window.limit = 18
+    run_and_kill(ws, "github", stage, rng.uniform(0.0, 0.6), "--no-dbt")
+    box.advance_clock(3600)
+    first = ws.run("github", "--no-dbt")
+    assert first.returncode in (0, 3), first.output
+    box.advance_clock(3600)
+    run_and_kill(ws, "github", stage, rng.uniform(0.0, 0.6), "--no-dbt")
+    statuses = []
+    for _ in range(8):
+        box.advance_clock(3600)
+        result = ws.run("github", "--no-dbt")
+        statuses.append(result.returncode)
+        assert result.returncode in (0, 3), result.output
+        if result.returncode == 0:
+            break
+    assert statuses[-1] == 0, statuses
+    TRUTH["github"](ws, box)
+
+
 FAST = [
     ("linear", "extract", 1),
     ("linear", "normalize", 2),
@@ -171,6 +196,19 @@ def test_crash_sweep_partial_runs(
 ) -> None:
     box = sandbox_factory(latency_ms=25, seed=seed)
     crash_partial_then_converge(workspace_factory(box), box, stage, seed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(40, 44))
+@pytest.mark.parametrize("stage", ["extract", "normalize", "load"])
+def test_crash_sweep_partial_github_runs(
+    stage: str,
+    seed: int,
+    workspace_factory,
+    sandbox_factory,  # type: ignore[no-untyped-def]
+) -> None:
+    box = sandbox_factory(latency_ms=25, seed=seed)
+    crash_partial_github_then_converge(workspace_factory(box), box, stage, seed)
 
 
 def test_a_kill_between_dlts_completed_marker_and_its_move_is_finished_on_rerun(

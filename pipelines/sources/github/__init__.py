@@ -19,9 +19,10 @@ from pipelines.sources.github.deployments import parse_deployments_setting
 from pipelines.sources.github.graphql_client import GraphQLClient
 from pipelines.sources.github.graphql_pulls import pull_requests_resource
 from pipelines.sources.github.members import org_members_resource
+from pipelines.sources.github.plan import RunPlan
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
 from pipelines.sources.github.reconcile import reconcile_resources
-from pipelines.sources.http import ApiClient
+from pipelines.sources.http import ApiClient, SourceError
 
 DEFAULT_BASE_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -40,6 +41,8 @@ def github_source(
     secondary_limit_wait: float = SECONDARY_LIMIT_WAIT,
     deployments: str | None = None,
     reconcile: bool = False,
+    page_size: int = 100,
+    full_refresh: bool = False,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
     `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_comments` and
@@ -63,7 +66,15 @@ def github_source(
             the default branch's `raw_commits`.
         reconcile: Also list every review and conversation comment id and mark the deleted
             ones (`pipelines.sources.github.reconcile`).
+        page_size: Items per page of the REST listings (members, comments, deployments;
+            GitHub allows 100).
+        full_refresh: This run is a `--full-refresh` (a stopped one is resumed, not restarted).
     """
+    if not 1 <= page_size <= 100:
+        raise SourceError(
+            f"sources.github.page_size is {page_size!r}: use a whole number from 1 to 100 "
+            "(GitHub's maximum per page)."
+        )
     deployments_setting = parse_deployments_setting(deployments)
     base_url = base_url.rstrip("/")
     http = ApiClient(
@@ -88,21 +99,31 @@ def github_source(
         max_connections=max(max_concurrency, 10),
     )
     names, discovered = repositories.expand(graphql, repos)
-    resources = [org_members_resource(session, base_url, org, max_concurrency)]
+    # Resources loaded already wait while a backfill is in progress (see `plan.py`).
+    pending = RunPlan(full_refresh)
+    resources = [org_members_resource(session, base_url, org, max_concurrency, page_size, pending)]
     if discovered:
         resources.append(repositories.inventory_resource(discovered, graphql.stats))
     for repo in names:
         resources.append(
-            pull_requests_resource(graphql, repo, since=start, backfill_until=backfill_until)
+            pull_requests_resource(
+                graphql, repo, since=start, backfill_until=backfill_until, pending=pending
+            )
         )
         resources += comment_resources(
-            client, repo, since=start, backfill_until=backfill_until, repos=names
+            client,
+            repo,
+            since=start,
+            backfill_until=backfill_until,
+            repos=names,
+            page_size=page_size,
+            pending=pending,
         )
         if reconcile:
             resources += reconcile_resources(client, repo)
         if deployments_setting is not None:
             since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
             resources += deployment_resources(
-                session, base_url, repo, deployments_setting, since_iso
+                session, base_url, repo, deployments_setting, since_iso, page_size, pending
             )
     return resources

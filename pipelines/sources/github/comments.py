@@ -3,8 +3,10 @@ endpoints with `since`, oldest change first (`sort=updated&direction=asc`), page
 
 Resumable: the run's budget is asked between pages; a stopped read returns normally after its
 last complete page. Ordinarily dlt's incremental cursor (`updated_at`) then stands at the newest
-comment loaded, so the next run continues from there. A `--since` backfill over an existing
-cursor leaves that cursor alone, so it keeps its own resume position in the resource state."""
+comment loaded (every older one is loaded: the listing is oldest change first), so the next run
+continues from there; the resume position it saves only says a read is unfinished (the run
+summary's backfill). A `--since` backfill over an existing cursor leaves that cursor alone, so
+it keeps its own resume position in the resource state."""
 
 from __future__ import annotations
 
@@ -18,7 +20,12 @@ from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
 from pipelines.sources.github import shapes
-from pipelines.sources.github.plan import drop_removed_repos
+from pipelines.sources.github.plan import (
+    RunPlan,
+    drop_removed_repos,
+    mark_loaded,
+    wait_for_backfill,
+)
 from pipelines.sources.github.repos import (
     ISSUE_COMMENT_COLUMNS,
     REVIEW_COMMENT_COLUMNS,
@@ -42,6 +49,8 @@ def comment_resources(
     since: datetime,
     backfill_until: datetime | None,
     repos: Iterable[str] = (),
+    page_size: int = 100,
+    pending: RunPlan | None = None,
 ) -> list[DltResource]:
     """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo` (`repos`: every configured
     repository, so positions left by removed ones are dropped)."""
@@ -73,6 +82,8 @@ def comment_resources(
             since=since,
             backfill_until=backfill_until,
             configured=configured,
+            page_size=page_size,
+            pending=pending,
         ),
         _comments(
             client,
@@ -88,6 +99,8 @@ def comment_resources(
             since=since,
             backfill_until=backfill_until,
             configured=configured,
+            page_size=page_size,
+            pending=pending,
         ),
     ]
 
@@ -106,6 +119,8 @@ def _comments(
     since: datetime,
     backfill_until: datetime | None,
     configured: list[str],
+    page_size: int = 100,
+    pending: RunPlan | None = None,
 ) -> DltResource:
     cursor = _incremental(since, backfill_until)
 
@@ -116,17 +131,30 @@ def _comments(
         updated: Any = cursor,
     ) -> Iterator[list[dict[str, Any]]]:
         budget = current()
-        drop_removed_repos(dlt.current.source_state(), configured)
+        source_state, state = dlt.current.source_state(), dlt.current.resource_state()
+        drop_removed_repos(source_state, configured)
         bounded = updated.end_value is not None  # a backfill: dlt keeps no cursor for it
-        resume = ResumePosition(dlt.current.resource_state())
-        plan = {"since": str(updated.initial_value), "until": str(updated.end_value)}
+        if wait_for_backfill(pending, state, name, backfill=bounded):
+            return
+        resume = ResumePosition(state)
+        # An ordinary read resumes at dlt's cursor: its plan does not depend on `since`.
+        plan = (
+            {"since": str(updated.initial_value), "until": str(updated.end_value)}
+            if bounded
+            else {"since": None, "until": None}
+        )
         position = resume.load(plan) if bounded else None
         start = (position or {}).get("from") or updated.start_value
         newest, count = start, (position or {}).get("count", 0)
         pages = stoppable(
             client.paginate(
                 path,
-                params={"sort": "updated", "direction": "asc", "since": start, "per_page": 100},
+                params={
+                    "sort": "updated",
+                    "direction": "asc",
+                    "since": start,
+                    "per_page": page_size,
+                },
                 paginator=HeaderLinkPaginator(),
                 hooks={"response": [raise_for_github(repo, what)]},
             ),
@@ -142,7 +170,11 @@ def _comments(
         if pages.completed:
             budget.finished(f"github:{name}")
             resume.clear()
-        elif bounded:
-            resume.save(plan, {"from": newest, "count": count})
+            if not bounded:
+                mark_loaded(state)
+        else:
+            budget.progress(f"github:{name}", count, None, what + " read", repo)
+            refresh = bool(pending and pending.full_refresh)
+            resume.save(plan, {"from": newest, "count": count}, full_refresh=refresh)
 
     return comments

@@ -1,10 +1,15 @@
 """The dlt resources of deployments (see `deployments.py` for what each kind reads): per
 repository one resource for its deployments (and their statuses) and one for its default
-branch's commits. Cursors live in dlt resource state, so a failed run moves none."""
+branch's commits. Cursors live in dlt resource state, so a failed run moves none.
+
+Resumable: a run stopped by a spent budget or `--max-duration` keeps what it yielded (merged on
+the id, so a row read again is not doubled) and moves no cursor for the read it did not finish;
+that resource keeps a resume position until a run completes it, and the next run reads it again
+from the cursor."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 import dlt
@@ -24,6 +29,8 @@ from pipelines.sources.github.deployments import (
     run_row,
     status_row,
 )
+from pipelines.sources.github.plan import RunPlan, mark_loaded, wait_for_backfill
+from pipelines.sources.run_budget import ResumePosition, RunStopped, current
 
 STATUS_HINTS = dlt.mark.make_hints(
     table_name="raw_deployment_statuses",
@@ -116,12 +123,42 @@ def read_releases(reader: GitHubReader, state: dict[str, Any], since: str) -> It
         state["created_at"] = max(r["created_at"] for r in fresh)
 
 
+def resumable(
+    name: str,
+    what: str,
+    repo: str,
+    read: Callable[[MutableMapping[str, Any]], Iterator[Any]],
+    pending: RunPlan | None = None,
+) -> Iterator[Any]:
+    """Run `read(state)`; a `RunStopped` ends it quietly, keeping a resume position (the read
+    moves its cursor only after its last item, so a stopped read moved none)."""
+    state = dlt.current.resource_state()
+    if wait_for_backfill(pending, state, name):
+        return
+    budget, resume, key = current(), ResumePosition(state), f"github:{name}"
+    try:
+        yield from read(state)
+    except RunStopped:
+        budget.progress(key, 0, None, f"{what} (read again from the cursor)", repo)
+        resume.save({"repo": repo}, {}, full_refresh=bool(pending and pending.full_refresh))
+        return
+    budget.finished(key)
+    resume.clear()
+    mark_loaded(state)
+
+
 def deployment_resources(
-    session: Session, base_url: str, repo: str, setting: DeploymentsSetting, since: str
+    session: Session,
+    base_url: str,
+    repo: str,
+    setting: DeploymentsSetting,
+    since: str,
+    page_size: int = 100,
+    pending: RunPlan | None = None,
 ) -> list[DltResource]:
     """The deployments and default-branch commits resources of one repository (`owner/name`);
     `since` (ISO) bounds a first load."""
-    reader = GitHubReader(session, base_url, repo)
+    reader = GitHubReader(session, base_url, repo, page_size)
     slug = _slug(repo)
 
     @dlt.resource(
@@ -132,7 +169,9 @@ def deployment_resources(
         columns=DEPLOYMENT_COLUMNS,
     )
     def deployments() -> Iterator[Any]:
-        state = dlt.current.resource_state()
+        yield from resumable(f"deployments__{slug}", "deployments", repo, read_kind, pending)
+
+    def read_kind(state: MutableMapping[str, Any]) -> Iterator[Any]:
         if setting.kind == "deployments":
             yield from read_deployments(reader, state, since)
         elif setting.kind == "workflow":
@@ -149,7 +188,11 @@ def deployment_resources(
         columns=COMMIT_COLUMNS,
     )
     def commits() -> Iterator[Any]:
-        state = dlt.current.resource_state()
+        yield from resumable(
+            f"commits__{slug}", "default-branch commits", repo, read_commits, pending
+        )
+
+    def read_commits(state: MutableMapping[str, Any]) -> Iterator[Any]:
         cursor = state.get("committed_at")
         known = set(state.get("shas_at_cursor", []))
         rows = [

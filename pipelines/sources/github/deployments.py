@@ -114,8 +114,9 @@ COMMIT_COLUMNS: dict[str, dict[str, Any]] = {
 class GitHubReader:
     """GETs of one repository's endpoints, failing the run with the repo and endpoint named."""
 
-    def __init__(self, session: Session, base_url: str, repo: str) -> None:
+    def __init__(self, session: Session, base_url: str, repo: str, page_size: int = 100) -> None:
         self.session, self.base_url, self.repo = session, base_url, repo
+        self.page_size = page_size
 
     def get(self, path: str, what: str, params: dict[str, Any] | None = None) -> Response:
         url = path if path.startswith("http") else f"{self.base_url}/repos/{self.repo}/{path}"
@@ -140,7 +141,7 @@ class GitHubReader:
         self, path: str, what: str, params: dict[str, Any], key: str | None = None
     ) -> Iterator[list[dict[str, Any]]]:
         """Pages of a listing, following `Link: rel="next"` (items under `key` if given)."""
-        response = self.get(path, what, {**params, "per_page": 100})
+        response = self.get(path, what, {**params, "per_page": self.page_size})
         while True:
             body = response.json()
             yield body[key] if key else body

@@ -24,6 +24,7 @@ from pipelines.sources.github.columns import (
     TIMELINE_EVENT_COLUMNS,
 )
 from pipelines.sources.github.graphql_client import QueryTooHeavy, describe_error
+from pipelines.sources.github.plan import RunPlan, wait_for_backfill
 from pipelines.sources.github.resumable_pulls import read_resumable
 from pipelines.sources.http import SourceError
 
@@ -211,14 +212,20 @@ def page_items(pulls: list[Data], repo: str) -> Iterator[Any]:
 
 
 def pull_requests_resource(
-    client: Client, repo: str, *, since: datetime, backfill_until: datetime | None
+    client: Client,
+    repo: str,
+    *,
+    since: datetime,
+    backfill_until: datetime | None,
+    pending: RunPlan | None = None,
 ) -> DltResource:
     """The GraphQL pull requests resource of one repository (named as the REST one was, so
     its cursor in dlt state carries over); resumable between pages (`resumable_pulls.py`)."""
     reader = PullRequestReader(client, repo)
+    name = f"pull_requests__{rows.repo_slug(repo)}"
 
     @dlt.resource(
-        name=f"pull_requests__{rows.repo_slug(repo)}",
+        name=name,
         table_name="raw_pull_requests",
         primary_key="id",
         write_disposition="merge",
@@ -227,7 +234,12 @@ def pull_requests_resource(
     )
     def pull_requests() -> Iterator[Any]:
         state = dlt.current.resource_state()
-        for pulls in read_resumable(reader, state, since=since, backfill_until=backfill_until):
+        if wait_for_backfill(pending, state, name, backfill=backfill_until is not None):
+            return
+        refresh = bool(pending and pending.full_refresh)
+        for pulls in read_resumable(
+            reader, state, since=since, backfill_until=backfill_until, full_refresh=refresh
+        ):
             yield from page_items(pulls, repo)
 
     return pull_requests

@@ -2,8 +2,10 @@
 conditional requests: ETags kept in dlt state make unchanged pages and profiles 304s, which
 GitHub does not charge against the rate limit, and unchanged people load nothing.
 
-Resumable: a run stopped by a spent budget yields the profiles read so far and keeps ETags only
-for those, so the next run answers them with free 304s and reads the rest."""
+Resumable: a run stopped by a spent budget yields every profile it read (also those read after
+another request was refused: concurrent requests finish in any order) and keeps ETags only for
+those, so the next run answers them with free 304s and reads the rest. A stopped read leaves a
+resume position (the backfill the run summary reports) until a run reads every profile."""
 
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ import dlt
 from dlt.sources import DltResource
 from dlt.sources.helpers.requests import Response, Session
 
+from pipelines.sources.github.plan import RunPlan, mark_loaded, wait_for_backfill
 from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.github.shapes import IGNORED, USER
 from pipelines.sources.http import SourceError, rate_limit_error
-from pipelines.sources.run_budget import RunStopped, current
+from pipelines.sources.run_budget import ResumePosition, RunStopped, current
 from pipelines.sources.shaping import reduce
 
 RATE_LIMITS = GitHubRateLimits()
@@ -62,11 +65,13 @@ def _check(response: Response, what: str) -> None:
         )
 
 
-def member_logins(session: Session, base_url: str, org: str, state: dict[str, Any]) -> list[str]:
+def member_logins(
+    session: Session, base_url: str, org: str, state: dict[str, Any], page_size: int = 100
+) -> list[str]:
     """Every member's login, page by page; unchanged pages come from state (304)."""
     pages: dict[str, Any] = state.setdefault("member_pages", {})
     etags: dict[str, str] = state.setdefault("etags", {})
-    url: str | None = f"{base_url}/orgs/{org}/members?per_page=100"
+    url: str | None = f"{base_url}/orgs/{org}/members?per_page={page_size}"
     logins: list[str] = []
     while url:
         response = conditional_get(session, url, etags)
@@ -85,7 +90,12 @@ def member_logins(session: Session, base_url: str, org: str, state: dict[str, An
 
 
 def org_members_resource(
-    session: Session, base_url: str, org: str, max_concurrency: int
+    session: Session,
+    base_url: str,
+    org: str,
+    max_concurrency: int,
+    page_size: int = 100,
+    pending: RunPlan | None = None,
 ) -> DltResource:
     """`raw_users`: one row per org member with their public profile, merged on `id`."""
 
@@ -99,11 +109,16 @@ def org_members_resource(
     def users() -> Iterator[list[dict[str, Any]]]:
         dlt.current.source_state()["endpoint"] = base_url
         state = dlt.current.resource_state()
+        if wait_for_backfill(pending, state, "users"):
+            return
         etags: dict[str, str] = state.setdefault("etags", {})
+        key, resume = "github:users", ResumePosition(state)  # the resource's name
+        budget = current()
         try:
-            logins = member_logins(session, base_url, org, state)
+            logins = member_logins(session, base_url, org, state, page_size)
         except RunStopped:
-            current().progress(f"github:members:{org}", 0, None, "member profiles", org)
+            budget.progress(key, 0, None, "member profiles", org)
+            resume.save({"org": org}, {}, full_refresh=bool(pending and pending.full_refresh))
             return
 
         def profile(login: str) -> tuple[str, Response]:
@@ -112,24 +127,29 @@ def org_members_resource(
             _check(response, f"profile of {login}")
             return url, response
 
-        budget, changed, done = current(), [], 0
+        changed, done = [], 0
         with ThreadPoolExecutor(max_workers=max_concurrency) as pool:
-            results = pool.map(profile, logins)
-            try:
-                for url, response in results:
-                    done += 1
-                    if response.status_code == 304:
-                        continue
-                    changed.append(reduce(response.json(), USER, ignore=IGNORED["user"]))
-                    if response.headers.get("ETag"):
-                        etags[url] = response.headers["ETag"]
-            except RunStopped:
-                pass  # profiles not read yet keep no ETag: the next run reads them
-        key = f"github:members:{org}"
+            futures = [pool.submit(profile, login) for login in logins]
+            for future in futures:
+                try:
+                    url, response = future.result()
+                except RunStopped:
+                    continue  # not read: it keeps no ETag, the next run reads it
+                done += 1
+                if response.status_code == 304:
+                    continue
+                changed.append(reduce(response.json(), USER, ignore=IGNORED["user"]))
+                if response.headers.get("ETag"):
+                    etags[url] = response.headers["ETag"]
         if done < len(logins):
             budget.progress(key, done, len(logins), "member profiles", org)
+            resume.save(
+                {"org": org}, {"read": done}, full_refresh=bool(pending and pending.full_refresh)
+            )
         else:
             budget.finished(key)
+            resume.clear()
+            mark_loaded(state)
         if changed:
             yield changed
         members = set(logins)

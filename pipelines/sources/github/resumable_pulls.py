@@ -21,7 +21,9 @@ from typing import Any
 
 import pendulum
 
+from pipelines.sources.github.graphql_rows import repo_slug
 from pipelines.sources.github.incremental import iso
+from pipelines.sources.github.plan import mark_loaded
 from pipelines.sources.run_budget import ResumePosition, current, stoppable
 
 log = logging.getLogger("pipelines.github")
@@ -94,6 +96,7 @@ def read_resumable(
     *,
     since: datetime,
     backfill_until: datetime | None,
+    full_refresh: bool = False,
 ) -> Iterator[list[Data]]:
     """Complete pages of changed pull requests of `reader.repo` (see the module docstring)."""
     cursor = Cursor(state)
@@ -116,11 +119,12 @@ def read_resumable(
             resume.dropped.get("from"),
             plan["from"],
         )
-    completed = yield from _one_pass(reader, cursor, resume, plan, position)
-    if completed and position is not None and plan["until"] is None:
-        # Pull requests changed while the pass was spread over runs moved ahead of it.
+    completed = yield from _one_pass(reader, cursor, resume, plan, position, full_refresh)
+    if completed and (position or {}).get("after") is not None and plan["until"] is None:
+        # Pull requests changed while the pass was spread over runs moved ahead of it (a pass
+        # resumed before its first page started at the top, as now: it missed nothing).
         plain = {"from": cursor.last_value, "until": None}
-        yield from _one_pass(reader, cursor, resume, plain, None)
+        yield from _one_pass(reader, cursor, resume, plain, None, full_refresh)
 
 
 def _one_pass(
@@ -129,6 +133,7 @@ def _one_pass(
     resume: ResumePosition,
     plan: Data,
     position: Data | None,
+    full_refresh: bool = False,
 ) -> Iterator[list[Data]]:
     budget = current()
     progress = _Pass(position)
@@ -138,9 +143,11 @@ def _one_pass(
         log.info(
             "github %s: resuming after %s pull requests read earlier", reader.repo, progress.count
         )
-    key = f"github:{reader.repo}"
+    key = f"github:pull_requests__{repo_slug(reader.repo)}"  # the resource's name
+    budget.progress(key, progress.count, unit="pull requests read", scope=reader.repo)
     pages = stoppable(reader.pages(start, end, after=progress.after), budget)
-    for pulls, after, _more in pages:
+    more = True
+    for pulls, after, more in pages:  # noqa: B007 - `more` of the last page is read below
         fresh = [
             p
             for p in pulls
@@ -151,8 +158,8 @@ def _one_pass(
         budget.progress(key, progress.count, unit="pull requests read", scope=reader.repo)
         if fresh:
             yield fresh
-    if not pages.completed:
-        resume.save(plan, progress.position())
+    if not pages.completed and more:  # (a stop after the last page still completes it)
+        resume.save(plan, progress.position(), full_refresh=full_refresh)
         return False
     resume.clear()
     if plan["until"] is None:
@@ -169,5 +176,6 @@ def _one_pass(
                 len(reader.incomplete),
             )
         cursor.advance(newest, ids)
+        mark_loaded(resume.state)
     budget.finished(key)
     return True
