@@ -15,6 +15,7 @@ import duckdb
 from sandbox import Sandbox
 from sandbox.company import Person
 from tests.conftest import REPO_ROOT, Workspace, base_env
+from tests.pr_stage_truth import pull_history
 
 DBT_DIR = REPO_ROOT / "dbt"
 SEED = 7
@@ -52,6 +53,8 @@ class Truth:
     history: list[dict[str, Any]] = field(default_factory=list)
     # GitHub pull request id -> (the link Linear itself keeps, issue id), see sandbox.pr_links
     linear_pull_links: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # GitHub pull request id -> draft events, first commit and size (tests.pr_stage_truth)
+    pull_history: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -156,6 +159,7 @@ def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
             state_spans=box.linear.workspace.state_spans_truth(),
             history=box.linear.workspace.history_truth(),
             linear_pull_links=dict(box.linear.workspace.pull_request_links),
+            pull_history=pull_history(box.github.org_data.world),
         )
     finally:
         box.stop()
