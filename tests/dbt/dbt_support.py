@@ -135,7 +135,7 @@ def invoke_dbt(root: Path, *args: str) -> Any:
 
 def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
     """Both pipelines, as the user runs them, against a fresh tiny sandbox company."""
-    box = Sandbox(seed=SEED, size=SIZE, incidents=True).start()
+    box = Sandbox(seed=SEED, size=SIZE, incidents=True, linear_linkbacks=True).start()
     try:
         # Real workspaces have `duplicate` states; a build must take them in its stride.
         box.linear.workspace.add_state_type("duplicate", "Duplicate")

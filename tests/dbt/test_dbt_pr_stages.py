@@ -47,6 +47,7 @@ def test_every_stage_of_every_pull_request_matches_the_sandbox(dbt_run: DbtRun) 
     assert any(w["is_opened_as_draft"] and w["ready_for_review_at"] for w in wants)
     assert any(w["is_opened_as_draft"] and w["ready_for_review_at"] is None for w in wants)
     assert any(w["bot_review_count"] for w in wants) and any(w["is_bot_author"] for w in wants)
+    assert any(w["bot_comment_count"] for w in wants)  # Linear's linkback comments
     assert any(w["merged_at"] and w["pickup_hours"] is None for w in wants)  # never reviewed
     assert any(w["merge_hours"] for w in wants) and any(w["deploy_hours"] for w in wants)
     assert any(w["changes_requested_count"] for w in wants)
