@@ -94,7 +94,7 @@ final as (
         pull_requests.state,
         pull_requests.is_draft,
         {{ is_bot_account('pull_requests.author_login', 'pull_requests.author_type') }}
-            or pull_requests.is_bot_author as is_bot_author,
+            or coalesce(pull_requests.is_bot_author, false) as is_bot_author,
         stages.is_opened_as_draft,
         pull_requests.merged_at is not null as is_merged,
         label_lists.labels,
