@@ -1,5 +1,5 @@
-"""Reading the DuckDB warehouse for the summary: raw tables, the marts, and four questions the
-marts answer (with their SQL), plus a plain-text table formatter."""
+"""Reading the DuckDB warehouse for the summary: raw tables, the marts, and the questions the
+marts answer (five, with their SQL), plus a plain-text table formatter."""
 
 from __future__ import annotations
 
@@ -31,6 +31,24 @@ select
     count(first_reviewed_at) as reviewed,
     round(median(hours_to_first_review), 1) as median_hours_to_first_review
 from github.fct_pull_requests
+group by repo_full_name
+order by repo_full_name
+""",
+    ),
+    Question(
+        "Where does PR time go, per repository? (median hours of each stage, merged PRs)",
+        """
+select
+    repo_full_name as repository,
+    count(*) as merged_prs,
+    round(median(coding_hours), 1) as coding,
+    round(median(pickup_hours), 1) as pickup,
+    round(median(review_hours), 1) as review,
+    round(median(merge_hours), 1) as merge,
+    round(median(deploy_hours), 1) as deploy,
+    round(median(lines_changed), 0) as median_lines
+from github.fct_pull_requests
+where is_merged
 group by repo_full_name
 order by repo_full_name
 """,

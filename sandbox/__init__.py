@@ -36,6 +36,7 @@ class Sandbox:
         linear_options: dict[str, Any] | None = None,
         github_options: dict[str, Any] | None = None,
         incidents: bool = False,
+        linear_linkbacks: bool = False,
     ) -> None:
         self.company = Company(seed=seed, size=size, now=now)
         self.linear = LinearServer(
@@ -60,6 +61,10 @@ class Sandbox:
             from sandbox.linear.incidents import add_incidents
 
             add_incidents(self.linear.workspace, self.github.org_data.delivery.incidents)
+        if linear_linkbacks:  # Linear's `linear[bot]` comment on every pull request it links
+            from sandbox.github.linkbacks import add_linkbacks
+
+            add_linkbacks(self.github.org_data)
 
     def start(self) -> Sandbox:
         self.linear.start()

@@ -69,11 +69,16 @@ def expected_deployments(
 
 
 def expected_weekly(
-    deployments: dict[str, dict[str, Any]], pulls: list[dict[str, Any]]
+    deployments: dict[str, dict[str, Any]],
+    pulls: list[dict[str, Any]],
+    first_commits: dict[int, datetime | None] | None = None,
 ) -> dict[tuple[str, date], dict[str, Any]]:
     """(repo, week_start) -> prs_merged, deployments, lead_time_for_changes_p50_hours,
-    change_failure_rate, time_to_restore_p50_hours (production deployments)."""
-    created = {p["id"]: _at(p["created_at"]) for p in pulls}
+    change_failure_rate, time_to_restore_p50_hours (production deployments). Lead time runs
+    from a pull request's first commit (`first_commits`: id -> its author time), from its
+    creation when unknown."""
+    known = first_commits or {}
+    created = {p["id"]: _at(known.get(p["id"])) or _at(p["created_at"]) for p in pulls}
     weeks: dict[tuple[str, date], dict[str, Any]] = defaultdict(
         lambda: {"prs_merged": 0, "deployments": 0, "failed": 0, "lead": [], "restore": []}
     )

@@ -15,6 +15,7 @@ import duckdb
 from sandbox import Sandbox
 from sandbox.company import Person
 from tests.conftest import REPO_ROOT, Workspace, base_env
+from tests.pr_stage_truth import pull_history
 
 DBT_DIR = REPO_ROOT / "dbt"
 SEED = 7
@@ -52,6 +53,8 @@ class Truth:
     history: list[dict[str, Any]] = field(default_factory=list)
     # GitHub pull request id -> (the link Linear itself keeps, issue id), see sandbox.pr_links
     linear_pull_links: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # GitHub pull request id -> draft events, first commit and size (tests.pr_stage_truth)
+    pull_history: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -132,7 +135,7 @@ def invoke_dbt(root: Path, *args: str) -> Any:
 
 def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
     """Both pipelines, as the user runs them, against a fresh tiny sandbox company."""
-    box = Sandbox(seed=SEED, size=SIZE, incidents=True).start()
+    box = Sandbox(seed=SEED, size=SIZE, incidents=True, linear_linkbacks=True).start()
     try:
         # Real workspaces have `duplicate` states; a build must take them in its stride.
         box.linear.workspace.add_state_type("duplicate", "Duplicate")
@@ -156,6 +159,7 @@ def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
             state_spans=box.linear.workspace.state_spans_truth(),
             history=box.linear.workspace.history_truth(),
             linear_pull_links=dict(box.linear.workspace.pull_request_links),
+            pull_history=pull_history(box.github.org_data.world),
         )
     finally:
         box.stop()

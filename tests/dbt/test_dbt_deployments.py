@@ -52,7 +52,8 @@ def test_fct_deployments_matches_the_sandbox(dbt_run: DbtRun) -> None:
 def test_weekly_dora_keys_match_the_sandbox(dbt_run: DbtRun) -> None:
     truth = dbt_run.truth
     deployments = expected_deployments(truth.deployments, truth.incidents)
-    expected = expected_weekly(deployments, truth.github["pull_requests"])
+    first_commits = {i: h["first_commit_at"] for i, h in truth.pull_history.items()}
+    expected = expected_weekly(deployments, truth.github["pull_requests"], first_commits)
     rows = {
         (r["repo_full_name"], r["week_start"]): r
         for r in dbt_run.records("select * from github.metrics_weekly_repository")

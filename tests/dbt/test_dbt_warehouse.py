@@ -24,6 +24,7 @@ from tests.dbt.dbt_support import (
     invoke_dbt,
     release_duckdb,
 )
+from tests.pr_stage_truth import is_bot
 
 # One pytest-xdist worker runs this group: it shares a session fixture.
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")
@@ -71,6 +72,9 @@ UNIT_TESTS = {
     "test_issue_pull_request_linear_links",
     "test_state_span_arithmetic",
     "test_issue_hours_per_state_type",
+    # pull-request stages and bots
+    "test_pull_request_stages",
+    "test_pull_request_activity_bots_and_authors",
 }
 MARTS = {"fct_issues", "dim_users", "fct_pull_requests", "bridge_issue_pull_requests"}
 
@@ -187,7 +191,7 @@ def test_dbt_build_succeeds_without_failures_or_warnings(dbt_run: DbtRun) -> Non
     kinds = defaultdict(int)
     for node in dbt_run.build_statuses:
         kinds[node.split(".")[0]] += 1
-    assert kinds["model"] == 43 and kinds["seed"] == 1 and kinds["test"] > 150, kinds
+    assert kinds["model"] == 45 and kinds["seed"] == 1 and kinds["test"] > 150, kinds
 
 
 def test_every_unit_test_ran_and_passed(dbt_run: DbtRun) -> None:
@@ -214,7 +218,7 @@ def test_models_land_in_the_dataset_of_their_source(dbt_run: DbtRun) -> None:
         "'bridge_issue_pull_requests', 'github_identity_overrides')"
     )
     where = {name: (schema, kind) for schema, name, kind in rows}
-    assert len(where) == 39
+    assert len(where) == 41
     for name, (schema, kind) in where.items():
         if name.startswith(("stg_", "int_")):
             assert schema == name.split("_")[1] and kind == "VIEW", (name, schema, kind)
@@ -353,7 +357,8 @@ def test_fct_issues_linked_pull_requests(dbt_run: DbtRun) -> None:
 
 # -- fct_pull_requests ------------------------------------------------------------------------
 def expected_review_metrics(truth: Truth, pull: dict[str, Any]) -> dict[str, Any]:
-    """Submitted reviews by anyone but the author; PENDING ones excluded."""
+    """Submitted reviews by anyone but the author and bots; PENDING ones excluded (bots'
+    comments left out too; the stages, `hours_to_first_review` included: test_dbt_pr_stages)."""
     key = (pull["base"]["repo"]["full_name"], pull["number"])
     author = pull["user"]["id"]
     reviews = [
@@ -362,6 +367,7 @@ def expected_review_metrics(truth: Truth, pull: dict[str, Any]) -> dict[str, Any
         if (r["repo"], r["pull_number"]) == key
         and r["state"] != "PENDING"
         and r["user"]["id"] != author
+        and not is_bot(r["user"])
     ]
     first = min((utc(r["submitted_at"]) for r in reviews), default=None)
     approvals = [utc(r["submitted_at"]) for r in reviews if r["state"] == "APPROVED"]
@@ -373,13 +379,14 @@ def expected_review_metrics(truth: Truth, pull: dict[str, Any]) -> dict[str, Any
         "reviewer_count": len({r["user"]["id"] for r in reviews}),
         "first_reviewed_at": first,
         "first_approved_at": min(approvals, default=None),
-        "hours_to_first_review": hours(created, first),
         "hours_to_merge": hours(created, utc(pull["merged_at"])),
         "review_comment_count": sum(
-            (c["repo"], c["pull_number"]) == key for c in truth.github["pr_comments"]
+            (c["repo"], c["pull_number"]) == key and not is_bot(c["user"])
+            for c in truth.github["pr_comments"]
         ),
         "conversation_comment_count": sum(
-            (c["repo"], c["pull_number"]) == key for c in truth.github["pr_issue_comments"]
+            (c["repo"], c["pull_number"]) == key and not is_bot(c["user"])
+            for c in truth.github["pr_issue_comments"]
         ),
     }
 
@@ -423,18 +430,19 @@ def test_fct_pull_requests_review_numbers_of_a_few_pull_requests(dbt_run: DbtRun
         reviews = [
             r
             for r in truth.github["pr_reviews"]
-            if r["repo"] == repo and r["pull_number"] == number and r["submitted_at"]
+            if r["repo"] == repo
+            and r["pull_number"] == number
+            and r["submitted_at"]
+            and not is_bot(r["user"])
         ]
         opened, merged_at = aware(pull["created_at"]), aware(pull["merged_at"])
-        first = min(aware(r["submitted_at"]) for r in reviews)
-        [(count, approvals, to_review, to_merge)] = dbt_run.query(
-            "select review_count, approval_count, hours_to_first_review, hours_to_merge "
+        [(count, approvals, to_merge)] = dbt_run.query(
+            "select review_count, approval_count, hours_to_merge "
             f"from github.fct_pull_requests where repo_full_name = '{repo}' "
             f"and pull_request_number = {number}"
         )
         assert count == len(reviews)
         assert approvals == sum(r["state"] == "APPROVED" for r in reviews) >= 1
-        assert to_review == pytest.approx((first - opened).total_seconds() / 3600, abs=1e-6)
         assert to_merge == pytest.approx((merged_at - opened).total_seconds() / 3600, abs=1e-6)
 
 

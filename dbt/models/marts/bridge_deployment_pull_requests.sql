@@ -31,6 +31,7 @@ merged_on_default_branch as (
         pull_requests.repo_full_name,
         pull_requests.pull_request_number,
         pull_requests.created_at,
+        pull_requests.first_commit_at,
         pull_requests.merged_at,
         commits.committed_at as merge_committed_at
     from pull_requests
@@ -51,10 +52,13 @@ final as (
         merged_on_default_branch.created_at as pull_request_created_at,
         merged_on_default_branch.merged_at,
         deployments.deployed_at,
-        -- DORA's lead time for changes, from the pull request's creation (its first commit
-        -- once the GitHub source loads commits of pull requests) to the deployment
-        {{ hours_between('merged_on_default_branch.created_at', 'deployments.deployed_at') }}
-            as lead_time_hours
+        merged_on_default_branch.first_commit_at as pull_request_first_commit_at,
+        -- DORA's lead time for changes, from the pull request's first commit (its creation
+        -- when unknown) to the deployment
+        {{ hours_between(
+            'coalesce(merged_on_default_branch.first_commit_at, merged_on_default_branch.created_at)',
+            'deployments.deployed_at'
+        ) }} as lead_time_hours
     from merged_on_default_branch
     inner join deployments
         on merged_on_default_branch.repo_full_name = deployments.repo_full_name

@@ -4,6 +4,8 @@
 -- only sees the people and accounts earlier rules left unmatched, and within a rule a person
 -- or account with several candidates keeps the first (active, then oldest, then lowest id), so
 -- the match is one-to-one. Unmatched people stay, on either side (`unmatched`).
+-- `is_bot`: the GitHub account is a bot (user type Bot, a `[bot]` login, or a login of the
+-- `bot_logins` var; macro `is_bot_account`).
 -- An unknown creation date counts as newest, spelt out (`order by created_at is null,
 -- created_at`): ascending order puts nulls first in BigQuery but last in DuckDB.
 with
@@ -183,6 +185,7 @@ linear_people as (
         coalesce(linear_users.email, github_users.email) as email,
         linear_users.is_active as is_linear_active,
         github_users.github_user_id is not null as is_github_member,
+        {{ is_bot_account('github_users.github_login', 'github_users.user_type') }} as is_bot,
         coalesce(matches.match_method, 'unmatched') as match_method
 
     from linear_users
@@ -204,6 +207,7 @@ github_only_people as (
         github_users.email,
         false as is_linear_active,
         true as is_github_member,
+        {{ is_bot_account('github_users.github_login', 'github_users.user_type') }} as is_bot,
         'unmatched' as match_method
 
     from github_users
