@@ -164,9 +164,10 @@ def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
     out = first.stdout
     for text in ("run 1: a fresh warehouse", "[3/3] dbt build", "Marts", "sandbox stopped"):
         assert text in out
-    for number in (1, 2, 3, 4):
+    for number in (1, 2, 3, 4, 5):
         assert f"\nQ{number}. " in out
     assert "from github.metrics_weekly_repository" in out
+    assert "from linear.fct_cycles" in out and "Did the last cycles finish" in out
     assert out.count("from linear.fct_issues") + out.count("from github.fct_pull_requests") >= 2
     assert_all_stopped(clone, sandbox_ports(out))
 

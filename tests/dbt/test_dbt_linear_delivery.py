@@ -29,9 +29,11 @@ def test_fct_cycles_match_the_truth(dbt_run: DbtRun) -> None:
         got = rows[cycle_id]
         assert {k: got[k] for k in COUNTS} == {k: want[k] for k in COUNTS}, cycle_id
         assert got["completion_rate"] == pytest.approx(want["completion_rate"]), cycle_id
-    # the tiny company exercises every rule
-    for kind in COUNTS:
+    # The tiny company exercises these rules; none of its few cycle issues is completed yet
+    # (completion is covered by the dbt unit test test_cycle_scope_completion_and_carry_over).
+    for kind in ("committed_issues", "added_issues", "removed_issues", "carried_over_issues"):
         assert sum(w[kind] or 0 for w in expected.values()) > 0, kind
+    assert any(w["carried_over_issues"] is None for w in expected.values()), "a running cycle"
 
 
 def test_metrics_weekly_team_match_the_truth(dbt_run: DbtRun) -> None:
