@@ -164,13 +164,14 @@ def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
     out = first.stdout
     for text in ("run 1: a fresh warehouse", "[3/3] dbt build", "Marts", "sandbox stopped"):
         assert text in out
-    for number in (1, 2, 3, 4, 5):
+    for number in (1, 2, 3, 4, 5, 6):
         assert f"\nQ{number}. " in out
     # where PR time goes: a row per repository with each stage's median
     stages = out.split("Where does PR time go, per repository?", 1)[1].split("\nQ", 1)[0]
     assert "coding  pickup  review" in re.sub(r" +", "  ", stages), stages
     assert "(no rows)" not in stages
     assert "from github.metrics_weekly_repository" in out
+    assert "from linear.fct_cycles" in out and "Did the last cycles finish" in out
     assert out.count("from linear.fct_issues") + out.count("from github.fct_pull_requests") >= 2
     assert_all_stopped(clone, sandbox_ports(out))
 

@@ -27,6 +27,8 @@ MARTS = {
     "fct_deployments": ("github", "deployment_id"),
     "bridge_deployment_pull_requests": ("github", "deployment_id,pull_request_id"),
     "metrics_weekly_repository": ("github", "repo_full_name,week_start"),
+    "fct_cycles": ("linear", "cycle_id"),
+    "metrics_weekly_team": ("linear", "team_id,week_start"),
 }
 REL_TOL = 1e-9
 ABS_TOL = 1e-6  # hours: ~4 ms

@@ -107,6 +107,8 @@ METRICS = {
         "linked_pull_request_count",
         "merged_pull_request_count",
         "comment_count",
+        "first_commit_at",
+        "hours_pr_ready_to_merged",
     ),
     "fct_pull_requests": (
         "hours_to_first_review",
@@ -141,6 +143,13 @@ METRICS = {
         "lead_time_for_changes_p50_hours",
         "change_failure_rate",
         "time_to_restore_p50_hours",
+    ),
+    "fct_cycles": ("committed_issues", "added_issues", "carried_over_issues"),
+    "metrics_weekly_team": (
+        "issues_completed",
+        "issues_in_progress",
+        "cycle_time_p50_hours",
+        "cycle_time_p85_hours",
     ),
 }
 # ... and these take several values (every identity rule and link rule is exercised).

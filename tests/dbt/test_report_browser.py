@@ -115,7 +115,14 @@ def test_report_opens_offline_and_draws_every_chart(dbt_run: DbtRun, tmp_path: P
         marts.close()
     # Today's marts give these charts at least; the others join as their marts arrive.
     drawn = {key for key, c in charts.items() if c["state"] == "drawn"}
-    assert {"prs_merged", "issues_completed", "cycle_time", "first_review", "pr_stages"} <= drawn
+    assert {
+        "prs_merged",
+        "issues_completed",
+        "cycle_time",
+        "first_review",
+        "pr_stages",
+        "cycles",
+    } <= drawn
 
     prs = mart_count(dbt_run, "github.fct_pull_requests", "merged_at")
     issues = mart_count(dbt_run, "linear.fct_issues", "completed_at")

@@ -1,7 +1,8 @@
 -- One row per Linear issue: everything Linear says about it (int_linear__issues_enriched)
 -- plus the GitHub pull requests linked to it (every link of the bridge, any method) and where
 -- it waited: hours in each state type and times reopened (int_linear__issue_state_hours; null
--- for an issue whose state history was not loaded).
+-- for an issue whose state history was not loaded), and how its first linked pull request
+-- delivered it (int_linear__issue_delivery; null without a linked pull request).
 with
 
 issues as (
@@ -25,6 +26,12 @@ pull_requests as (
 state_hours as (
 
     select * from {{ ref('int_linear__issue_state_hours') }}
+
+),
+
+delivery as (
+
+    select * from {{ ref('int_linear__issue_delivery') }}
 
 ),
 
@@ -59,13 +66,23 @@ final as (
         state_hours.hours_in_backlog,
         state_hours.hours_in_unstarted,
         state_hours.hours_in_started,
-        state_hours.times_reopened
+        state_hours.times_reopened,
+        delivery.first_pull_request_id,
+        delivery.first_commit_at,
+        delivery.pr_ready_at,
+        delivery.pr_merged_at,
+        delivery.hours_started_to_first_commit,
+        delivery.hours_first_commit_to_pr_ready,
+        delivery.hours_pr_ready_to_merged,
+        delivery.hours_merged_to_completed
 
     from issues
     left join pull_request_summary
         on issues.issue_id = pull_request_summary.issue_id
     left join state_hours
         on issues.issue_id = state_hours.issue_id
+    left join delivery
+        on issues.issue_id = delivery.issue_id
 
 )
 
