@@ -76,12 +76,13 @@ class BigQueryMarts:
     def rows(self, sql: str) -> list[Row] | None:
         from google.api_core import exceptions
         from google.auth.exceptions import GoogleAuthError
-        from google.cloud.bigquery.retry import DEFAULT_JOB_RETRY, DEFAULT_RETRY
+        from google.cloud.bigquery.retry import DEFAULT_RETRY
 
         try:
             retry = DEFAULT_RETRY.with_deadline(RETRY_SECONDS)
-            job_retry = DEFAULT_JOB_RETRY.with_deadline(RETRY_SECONDS)
-            job = self.client.query(sql, retry=retry, job_retry=job_retry)
+            # No job_retry: with one, the client wraps the job insert in its own module-level
+            # retry (minutes long, blind to ours), so an unreachable endpoint never fails.
+            job = self.client.query(sql, retry=retry, job_retry=None)
             result = job.result(retry=retry, timeout=QUERY_SECONDS)
         except (exceptions.NotFound, exceptions.BadRequest) as exc:
             if any(word in str(exc) for word in BIGQUERY_MISSING):
@@ -90,6 +91,11 @@ class BigQueryMarts:
         except GoogleAuthError as exc:
             raise RunFailed(
                 f"BigQuery refused the credentials (GCP_SA_KEY / GCP_PROJECT_ID): {exc}"
+            ) from None
+        except exceptions.RetryError as exc:
+            raise RunFailed(
+                f"BigQuery could not be reached within {RETRY_SECONDS:.0f} s "
+                f"(BIGQUERY_EMULATOR_HOST, the network, or the key's token_uri): {exc.cause or exc}"
             ) from None
         except (exceptions.GoogleAPIError, ConnectionError, TimeoutError) as exc:
             raise RunFailed(f"BigQuery failed: {exc}") from None
