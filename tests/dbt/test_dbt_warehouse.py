@@ -207,7 +207,7 @@ def test_dbt_build_succeeds_without_failures_or_warnings(dbt_run: DbtRun) -> Non
     kinds = defaultdict(int)
     for node in dbt_run.build_statuses:
         kinds[node.split(".")[0]] += 1
-    assert kinds["model"] == 49 and kinds["seed"] == 1 and kinds["test"] > 150, kinds
+    assert kinds["model"] == 50 and kinds["seed"] == 1 and kinds["test"] > 150, kinds
 
 
 def test_every_unit_test_ran_and_passed(dbt_run: DbtRun) -> None:
