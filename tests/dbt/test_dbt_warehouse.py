@@ -74,6 +74,7 @@ UNIT_TESTS = {
     "test_deployment_outcome_and_window",
     "test_issue_pull_request_linear_links",
     "test_issue_pull_request_magic_word_lists",
+    "test_issue_label_changes_one_row_per_label",
     "test_state_span_arithmetic",
     "test_issue_hours_per_state_type",
     # pull-request stages and bots
