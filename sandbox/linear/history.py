@@ -3,7 +3,8 @@ issue row as `_spans` and `_history` so they always agree with its current state
 
 Spans are seeded from the generated timestamps (created, triaged, started, completed,
 canceled), with the detours real issues take (backlog before todo, a review step, a bounce
-back from review to todo); every later change goes through `move_state` / `record`, which close
+back from review to todo), plus the labels added at creation (now and then one removed and put
+back later); every later change goes through `move_state` / `record`, which close
 the open span, open the next and log the change.
 """
 
