@@ -1,10 +1,12 @@
 """The links Linear itself keeps between issues and pull requests, added once both halves of a
 company exist: attachments made by Linear's GitHub integration (also on pull requests whose
 branch and title name no issue), magic words in pull request descriptions (`Fixes ENG-12`,
-`Part of ENG-12`) and issues moved to another team after a pull request named them."""
+`Part of ENG-12`) and issues moved to another team after a pull request named them. Half the
+magic-word lines name a second issue (`Fixes ENG-12, ENG-13`, `Fixes ENG-12 and part of ENG-14`)."""
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any
 
 from sandbox.company import Company
@@ -21,6 +23,19 @@ CLOSING_WORDS = ("Fixes", "Closes", "Resolves", "Completes", "Implements", "fixe
 CONTRIBUTING_WORDS = ("Part of", "Ref", "References", "Related to", "Contributes to", "Towards")
 
 
+def magic_word_list_tail(rng: Random, identifier: str, closing: bool) -> str:
+    """What follows a magic word's first identifier to name a second one on the same line:
+    the same word's list (`, ENG-13`, ` and ENG-13`) or another magic word, of either kind
+    (` and closes ENG-13`, `, part of ENG-13`)."""
+    roll = rng.random()
+    if roll < 0.3:
+        return f", {identifier}"
+    if roll < 0.5:
+        return f" & {identifier}" if roll < 0.35 else f" and {identifier}"
+    word = rng.choice(CONTRIBUTING_WORDS if closing else CLOSING_WORDS).lower()
+    return f"{rng.choice([', ', ' and '])}{word} {identifier}"
+
+
 def link_pull_requests(
     company: Company, linear: LinearWorkspace, github: GitHubOrg
 ) -> dict[int, tuple[str, str]]:
@@ -28,6 +43,8 @@ def link_pull_requests(
     Returns (and keeps as `linear.pull_request_links`) what was added per pull request id:
     (`linear_attachment` or `body_magic_word`, the issue id)."""
     rng = company.rng("linear:pr-links")
+    # Its own stream, so the links above it stay what they were before lists existed.
+    list_rng = company.rng("linear:pr-links:magic-word-lists")
     issues = {r["identifier"]: r for r in linear.table("issues").rows}
     open_issues = sorted(
         (r for r in issues.values() if r["archivedAt"] is None), key=lambda r: r["_createdAt"]
@@ -71,7 +88,11 @@ def link_pull_requests(
             continue
         closing = roll < 0.45
         word = rng.choice(CLOSING_WORDS if closing else CONTRIBUTING_WORDS)
-        pull.body = f"{pull.body or ''}\n\n{word} {issue['identifier']}".lstrip()
+        line = f"{word} {issue['identifier']}"
+        others = [r for r in earlier if r is not issue]
+        if others and list_rng.random() < 0.5:  # a second issue on the same line
+            line += magic_word_list_tail(list_rng, list_rng.choice(others)["identifier"], closing)
+        pull.body = f"{pull.body or ''}\n\n{line}".lstrip()
         added[pull.id] = ("body_magic_word", issue["id"])
         if rng.random() < 0.5:
             attach(pull, issue, "closes" if closing else "contributes")

@@ -3,7 +3,8 @@ issue row as `_spans` and `_history` so they always agree with its current state
 
 Spans are seeded from the generated timestamps (created, triaged, started, completed,
 canceled), with the detours real issues take (backlog before todo, a review step, a bounce
-back from review to todo); every later change goes through `move_state` / `record`, which close
+back from review to todo), plus the labels added at creation (now and then one removed and put
+back later); every later change goes through `move_state` / `record`, which close
 the open span, open the next and log the change.
 """
 
@@ -175,6 +176,24 @@ def seed(
     if issue["assignee"] is not None:
         record(rng, issue, created, actor=issue["creator"], toAssigneeId=issue["assignee"]["id"])
     _seed_cycles(rng, issue, cycles, created, updated, actor)
+    _seed_labels(issue, created, updated, actor)
+
+
+def _seed_labels(issue: Row, created: int, updated: int, actor: Row | None) -> None:
+    """The issue's labels, added when it was created; now and then one taken off by mistake
+    and put back later. Its own random stream per issue, so the rest of the seeded history
+    stays as it was."""
+    labels = list(issue["labelIds"])
+    if not labels:
+        return
+    rng = random.Random(f"linear:history:labels:{issue['id']}")
+    record(rng, issue, created, actor=issue["creator"], addedLabelIds=labels)
+    if updated - created > 2 and rng.random() < 0.3:
+        label = rng.choice(labels)
+        removed = created + 1 + int(rng.random() * (updated - created - 2))
+        put_back = removed + 1 + int(rng.random() * (updated - removed - 1))
+        record(rng, issue, removed, actor=actor, removedLabelIds=[label])
+        record(rng, issue, put_back, actor=actor, addedLabelIds=[label])
 
 
 def _seed_cycles(

@@ -84,6 +84,21 @@ def test_fct_issue_cycle_changes_match_the_history(dbt_run: DbtRun) -> None:
     assert {"added", "removed"} <= {r[3] for r in rows}
 
 
+def test_stg_linear__issue_label_changes_match_the_history(dbt_run: DbtRun) -> None:
+    """Every label a history entry added or removed, one row each, as the sandbox recorded."""
+    expected = set()
+    for entry in dbt_run.truth.history:
+        for key, change in (("addedLabelIds", "added"), ("removedLabelIds", "removed")):
+            for label_id in entry.get(key) or []:
+                expected.add((entry["id"], entry["issue_id"], label_id, change))
+    rows = dbt_run.query(
+        "select issue_history_id, issue_id, label_id, change_type "
+        "from linear.stg_linear__issue_label_changes"
+    )
+    assert set(rows) == expected and len(rows) == len(expected)
+    assert {"added", "removed"} <= {r[3] for r in rows}, "the tiny company should relabel issues"
+
+
 def test_bridge_link_kinds_come_from_linear(dbt_run: DbtRun) -> None:
     """Attachments bring Linear's `linkKind`; branch and title links say nothing."""
     rows = dbt_run.records("select link_method, link_kind from linear.bridge_issue_pull_requests")

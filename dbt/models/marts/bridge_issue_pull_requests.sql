@@ -5,7 +5,9 @@
 --   branch_identifier  an identifier of the issue (ENG-123) is a whole word of the head branch
 --   title_identifier   an identifier of the issue is a whole word of the PR title
 --   body_magic_word    the PR description says `Fixes ENG-123` or `Part of ENG-123` (Linear's
---                      closing and contributing words)
+--                      closing and contributing words); one magic word takes a list of
+--                      identifiers on its line (`Fixes ENG-1, ENG-2 and ENG-3`), and each
+--                      magic word on a line starts its own list (`Fixes ENG-1, part of ENG-4`)
 -- An issue's identifiers are its current one and those it had before moving to another team
 -- (`previousIdentifiers`). Identifiers match case-insensitively, only for issues that exist; a
 -- "word" is a maximal run of letters and digits joined by one dash to digits, so ENG-12 never
@@ -15,8 +17,10 @@
 -- first mentioned, then lowest identifier.
 {%- set identifier_pattern = '[A-Za-z0-9]+-[0-9]+[A-Za-z0-9]*' %}
 {%- set closing_words = 'close[sd]?|closing|fix(?:e[sd])?|fixing|resolve[sd]?|resolving|complete[sd]?|completing|implement(?:s|ed|ing)?' %}
-{%- set contributing_words = 'refs?|references|part of|related to|relates to|contributes to|towards' %}
-{%- set magic_pattern = '(?i)(?:^|[^A-Za-z0-9])(?:' ~ closing_words ~ '|' ~ contributing_words ~ ')[ :]+' ~ identifier_pattern %}
+{%- set contributing_words = 'refs?|references|part of|related to|relates to|contributes to|towards?' %}
+{#- Between two identifiers of one list: commas, ampersands, spaces and `and`, never a newline. #}
+{%- set list_separator = '[ ,&]+(?:and[ ]+)?' %}
+{%- set magic_pattern = '(?i)(?:^|[^A-Za-z0-9])(?:' ~ closing_words ~ '|' ~ contributing_words ~ ')[ :]+' ~ identifier_pattern ~ '(?:' ~ list_separator ~ identifier_pattern ~ ')*' %}
 with
 
 issues as (
@@ -75,9 +79,26 @@ title_tokens as (
 
 ),
 
-magic_word_tokens as (
+magic_word_phrases as (
 
     {{ regexp_tokens('pull_requests', 'pull_request_id', 'body', magic_pattern) }}
+
+),
+
+magic_word_phrase_texts as (
+
+    select
+        pull_request_id,
+        token as phrase
+
+    from magic_word_phrases
+
+),
+
+magic_word_tokens as (
+
+    {#- key columns: the pull request and the phrase each identifier came from -#}
+    {{ regexp_tokens('magic_word_phrase_texts', 'pull_request_id, phrase', 'phrase', identifier_pattern) }}
 
 ),
 
@@ -85,10 +106,16 @@ magic_word_mentions as (
 
     select
         pull_request_id,
-        token,
-        {{ regexp_capture('token', '(' ~ identifier_pattern ~ ')$') }} as identifier,
+        phrase,
+        token as identifier,
+        {#- where the identifier starts in its phrase: as a whole word, with the list's
+            separators (same length) made spaces, so ENG-1 is not found inside ENG-12 -#}
+        {{ dbt.position(
+            dbt.concat(["' '", 'upper(token)', "' '"]),
+            dbt.concat(["' '", dbt.replace(dbt.replace(dbt.replace('upper(phrase)', "','", "' '"), "'&'", "' '"), "':'", "' '"), "' '"])
+        ) }} as position_in_phrase,
         case
-            when {{ regexp_capture('token', '(?i)^[^A-Za-z0-9]?(' ~ closing_words ~ ')[ :]') }}
+            when {{ regexp_capture('phrase', '(?i)^[^A-Za-z0-9]?(' ~ closing_words ~ ')[ :]') }}
                 is not null
                 then 'closes'
             else 'contributes'
@@ -181,8 +208,8 @@ body_magic_word_links as (
         pull_requests.pull_request_id,
         'body_magic_word' as link_method,
         5 as link_rank,
-        {{ dbt.position('magic_word_mentions.token', 'pull_requests.body') }}
-            as mention_position,
+        {{ dbt.position('magic_word_mentions.phrase', 'pull_requests.body') }}
+        + magic_word_mentions.position_in_phrase as mention_position,
         magic_word_mentions.link_kind
 
     from magic_word_mentions

@@ -14,6 +14,7 @@ source as (
         'from_estimate': dbt.type_float(), 'to_estimate': dbt.type_float(),
         'from_priority': dbt.type_float(), 'to_priority': dbt.type_float(),
         'auto_closed': dbt.type_boolean(), 'auto_archived': dbt.type_boolean(),
+        'added_label_ids': dbt.type_string(), 'removed_label_ids': dbt.type_string(),
         'created_at': dbt.type_timestamp(), 'archived_at': dbt.type_timestamp(),
     }) }}
     {{ of_live_parent('issue__id', 'linear', 'raw_issues', 'id') }}
@@ -49,6 +50,10 @@ renamed as (
         bot_actor__type is not null as is_bot_change,
         coalesce(auto_closed, false) as is_auto_closed,
         coalesce(auto_archived, false) as is_auto_archived,
+        -- JSON arrays of label ids (dlt's json type); one row per label in
+        -- stg_linear__issue_label_changes
+        added_label_ids,
+        removed_label_ids,
 
         -- timestamps (UTC)
         {{ utc_timestamp('created_at') }} as changed_at,
