@@ -235,7 +235,7 @@ def test_models_land_in_the_dataset_of_their_source(dbt_run: DbtRun) -> None:
         "'bridge_issue_pull_requests', 'github_identity_overrides')"
     )
     where = {name: (schema, kind) for schema, name, kind in rows}
-    assert len(where) == 41
+    assert len(where) == 44
     for name, (schema, kind) in where.items():
         if name.startswith(("stg_", "int_")):
             assert schema == name.split("_")[1] and kind == "VIEW", (name, schema, kind)
