@@ -106,6 +106,8 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Clone:
         DLT_DATA_DIR=str(base / "work" / "dlt"),
         DEMO_AS_OF=anchor.isoformat(),  # no flake at midnight: both runs serve the same data
     )
+    # Its own .venv (uv's cache; bytecode compiled) before any timed `make demo`.
+    subprocess.run(["make", "install"], cwd=root, env=env, check=True, timeout=900)
     return Clone(root, env, anchor)
 
 
