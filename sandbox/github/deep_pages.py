@@ -38,6 +38,12 @@ class ListingEdits:
         self._first: dict[str, Any] = {}  # listing -> the comment its first request listed first
         self._done: set[str] = set()
 
+    @property
+    def edited(self) -> list[str]:
+        """The listings ("pulls.comments acme/api") whose comment was edited."""
+        with self._lock:
+            return sorted(self._done)
+
     def before_request(self, listing: str, rows: list[Any], clock: Any) -> bool:
         """Call with the rows a request would list, before paging them. Edits (and returns
         True) at the listing's second request; records the first row at its first."""

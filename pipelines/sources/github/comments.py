@@ -143,6 +143,8 @@ def _comments(
     pending: RunPlan | None = None,
 ) -> DltResource:
     cursor = _incremental(since, backfill_until)
+    # A comment edited during the read is yielded twice in one load: the newest version wins.
+    columns = {**columns, "updated_at": {**columns["updated_at"], "dedup_sort": "desc"}}
 
     @dlt.resource(
         name=name, table_name=table, primary_key="id", write_disposition="merge", columns=columns
