@@ -45,16 +45,22 @@ from pipelines.sources.github.windowed import (
 from pipelines.sources.run_budget import ResumePosition, current, stoppable
 
 
-def _refuse_deep_pages(response: Response, *args: Any, **kwargs: Any) -> None:
-    """A response action: GitHub's 422 for a too-deep page number restarts the listing."""
-    if response.status_code != 422:
-        return
-    try:
-        message = str(response.json().get("message", ""))
-    except ValueError:
-        return
-    if is_deep_page_refusal(response.status_code, message):
-        raise DeepPageRefused(message)
+def _refuse_deep_pages(repo: str, what: str) -> Callable[..., None]:
+    """A response action: GitHub's 422 for a too-deep page number restarts the listing (and
+    names the request if it cannot)."""
+
+    def check(response: Response, *args: Any, **kwargs: Any) -> None:
+        if response.status_code != 422:
+            return
+        try:
+            message = str(response.json().get("message", ""))
+        except ValueError:
+            return
+        if is_deep_page_refusal(response.status_code, message):
+            where = f"github: GET {response.url.split('?')[0]} ({what} of {repo})"
+            raise DeepPageRefused(f"{where}: HTTP 422: {message.rstrip('.')}.")
+
+    return check
 
 
 def resource_slug(repo: str) -> str:
@@ -168,7 +174,7 @@ def _comments(
         position = resume.load(plan) if bounded else None
         start = (position or {}).get("from") or updated.start_value
         newest, count = start, (position or {}).get("count", 0)
-        hooks = {"response": [_refuse_deep_pages, raise_for_github(repo, what)]}
+        hooks = {"response": [_refuse_deep_pages(repo, what), raise_for_github(repo, what)]}
 
         def open_listing(window_since: str) -> Iterator[list[dict[str, Any]]]:
             params: dict[str, Any] = {"sort": "updated", "direction": "asc"}

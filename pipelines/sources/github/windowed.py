@@ -14,13 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from pipelines.sources.http import SourceError
+
 Row = dict[str, Any]
 #: Opens the listing at `since` (page 1) and returns its pages in order.
 OpenListing = Callable[[str], Iterable[list[Row]]]
 
 
-class DeepPageRefused(Exception):
-    """GitHub refused a page number as too deep for the dataset (its 422)."""
+class DeepPageRefused(SourceError):
+    """GitHub refused a page number as too deep for the dataset (its 422); the message names
+    the request. Raised out of `read_in_windows` only when a restart cannot help."""
 
 
 def is_deep_page_refusal(status: int, message: str) -> bool:
