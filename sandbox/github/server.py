@@ -46,7 +46,12 @@ ISSUE_COMMENTS_DOCS = (
 )
 MEMBERS_DOCS = "https://docs.github.com/rest/orgs/members#list-organization-members"
 #: Fault kinds only GitHub has (see `GitHubServer.fault_response`).
-GITHUB_FAULTS = ("primary_limit", "secondary_limit", "secondary_limit_no_retry_after")
+GITHUB_FAULTS = (
+    "primary_limit",
+    "secondary_limit",
+    "secondary_limit_no_retry_after",
+    "deep_page",
+)
 
 
 class GitHubServer(github_graphql.GraphQLServing, ApiServer):
@@ -167,11 +172,14 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
     def fault_response(self, fault: Fault, request: Request) -> Response:
         """ "primary_limit": exhaust the window (reset in `fault.seconds`) and answer 403 (or
         429 when `status=429`). "secondary_limit": 403 or 429 (`status`) with retry-after;
-        "secondary_limit_no_retry_after": the same without it (the budget not spent)."""
+        "secondary_limit_no_retry_after": the same without it (the budget not spent).
+        "deep_page": GitHub's 422 for a page number too deep for the dataset."""
         if self._is_graphql(request):
             answer = self._graphql_fault(fault, request)
             if answer is not None:
                 return answer
+        if fault.kind == "deep_page":
+            return self._finish(deep_page_error())
         if fault.kind == "primary_limit":
             self.rate_window.exhaust(reset_in=fault.seconds)
             return self._finish(self._exceeded(429 if fault.status == 429 else 403))
