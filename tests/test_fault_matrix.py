@@ -243,6 +243,12 @@ CASES = [
         {"status": 503, "times": -1, "match": "pulls.comments"},
         fails_with=["github", "pulls/comments", "acme/", "HTTP 503"],
     ),
+    Case(  # GitHub's refusal of deep page numbers, even where a restart cannot help
+        "github",
+        "deep_page",
+        {"times": -1, "match": "issues.comments"},
+        fails_with=["github", "issues/comments", "acme/", "HTTP 422", "cursor based pagination"],
+    ),
     Case(
         "github",
         "mangle",

@@ -16,6 +16,7 @@ from sandbox.core import GENERIC_FAULTS, ApiServer, Fault, RateWindow, Request, 
 from sandbox.github import graphql as github_graphql
 from sandbox.github.clock import http_date, parse_gh_time, parse_http_date
 from sandbox.github.data import GitHubOrg
+from sandbox.github.deep_pages import ListingEdits, deep_page_error
 from sandbox.github.delivery_api import DeliveryEndpoints
 from sandbox.github.models import Pull, Repo
 from sandbox.github.responses import (
@@ -45,7 +46,12 @@ ISSUE_COMMENTS_DOCS = (
 )
 MEMBERS_DOCS = "https://docs.github.com/rest/orgs/members#list-organization-members"
 #: Fault kinds only GitHub has (see `GitHubServer.fault_response`).
-GITHUB_FAULTS = ("primary_limit", "secondary_limit", "secondary_limit_no_retry_after")
+GITHUB_FAULTS = (
+    "primary_limit",
+    "secondary_limit",
+    "secondary_limit_no_retry_after",
+    "deep_page",
+)
 
 
 class GitHubServer(github_graphql.GraphQLServing, ApiServer):
@@ -69,6 +75,8 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
         path_prefix: str = "",
         graphql_points_per_hour: int = 5000,
         graphql_bot_logins_without_suffix: bool = False,
+        max_page: int | None = None,
+        edit_during_read: bool = False,
     ) -> None:
         super().__init__(host=host, port=port, latency_ms=latency_ms)
         self.token = token
@@ -87,6 +95,10 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
         #: github.com's GraphQL names bots without REST's "[bot]" ("dependabot", not
         #: "dependabot[bot]"); off by default until the GitHub source maps the two.
         self.graphql.bot_logins_without_suffix = graphql_bot_logins_without_suffix
+        #: Comment listings answer 422 beyond this page (None: any page; see `deep_pages`).
+        self.max_page = max_page
+        #: Edit a comment between a comment listing's first two requests (see `deep_pages`).
+        self.listing_edits = ListingEdits() if edit_during_read else None
 
     @property
     def repo_names(self) -> list[str]:
@@ -160,11 +172,14 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
     def fault_response(self, fault: Fault, request: Request) -> Response:
         """ "primary_limit": exhaust the window (reset in `fault.seconds`) and answer 403 (or
         429 when `status=429`). "secondary_limit": 403 or 429 (`status`) with retry-after;
-        "secondary_limit_no_retry_after": the same without it (the budget not spent)."""
+        "secondary_limit_no_retry_after": the same without it (the budget not spent).
+        "deep_page": GitHub's 422 for a page number too deep for the dataset."""
         if self._is_graphql(request):
             answer = self._graphql_fault(fault, request)
             if answer is not None:
                 return answer
+        if fault.kind == "deep_page":
+            return self._finish(deep_page_error())
         if fault.kind == "primary_limit":
             self.rate_window.exhaust(reset_in=fault.seconds)
             return self._finish(self._exceeded(429 if fault.status == 429 else 403))
@@ -390,15 +405,22 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
                 since = parse_gh_time(request.arg("since") or "")
             except ValueError:
                 return validation_failed(resource, "since", docs)
+        if self.max_page is not None and page_args(request)[1] > self.max_page:
+            return deep_page_error()
         sort, direction = request.arg("sort") or None, request.arg("direction") or None
-        if review:
-            rows: list[Any] = self.org_data.review_comments(
-                repo, since=since, sort=sort, direction=direction
-            )
-            render: Callable[[Any], Json] = self.org_data.render.review_comment
-        else:
-            rows = self.org_data.issue_comments(repo, since=since, sort=sort, direction=direction)
-            render = self.org_data.render.issue_comment
+        listing = self.org_data.review_comments if review else self.org_data.issue_comments
+        rows: list[Any] = listing(repo, since=since, sort=sort, direction=direction)
+        if self.listing_edits is not None:
+            with self.org_lock:
+                edited = self.listing_edits.before_request(
+                    f"{kind} {repo.full_name}", rows, self.org_data.clock
+                )
+                if edited:
+                    self.org_data._changed()
+                    rows = listing(repo, since=since, sort=sort, direction=direction)
+        render: Callable[[Any], Json] = (
+            self.org_data.render.review_comment if review else self.org_data.render.issue_comment
+        )
         return self._page(request, rows, render, base, link_path)
 
     # -- helpers -------------------------------------------------------------------------------

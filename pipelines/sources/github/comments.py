@@ -1,5 +1,7 @@
 """Review comments and conversation comments of one repository, read through the repo-level
-endpoints with `since`, oldest change first (`sort=updated&direction=asc`), page by page.
+endpoints with `since`, oldest change first (`sort=updated&direction=asc`), one page at a time
+from page 1, each restarting at the newest `updated_at` read (`windowed.read_in_windows`: no deep
+page numbers, no item skipped by an edit during the read).
 
 Resumable: the run's budget is asked between pages; a stopped read returns normally after its
 last complete page. Ordinarily dlt's incremental cursor (`updated_at`) then stands at the newest
@@ -16,6 +18,7 @@ from typing import Any
 
 import dlt
 from dlt.sources import DltResource
+from dlt.sources.helpers.requests import Response
 from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
@@ -34,7 +37,30 @@ from pipelines.sources.github.repos import (
     _tag,
     raise_for_github,
 )
+from pipelines.sources.github.windowed import (
+    DeepPageRefused,
+    is_deep_page_refusal,
+    read_in_windows,
+)
 from pipelines.sources.run_budget import ResumePosition, current, stoppable
+
+
+def _refuse_deep_pages(repo: str, what: str) -> Callable[..., None]:
+    """A response action: GitHub's 422 for a too-deep page number restarts the listing (and
+    names the request if it cannot)."""
+
+    def check(response: Response, *args: Any, **kwargs: Any) -> None:
+        if response.status_code != 422:
+            return
+        try:
+            message = str(response.json().get("message", ""))
+        except ValueError:
+            return
+        if is_deep_page_refusal(response.status_code, message):
+            where = f"github: GET {response.url.split('?')[0]} ({what} of {repo})"
+            raise DeepPageRefused(f"{where}: HTTP 422: {message.rstrip('.')}.")
+
+    return check
 
 
 def resource_slug(repo: str) -> str:
@@ -123,6 +149,8 @@ def _comments(
     pending: RunPlan | None = None,
 ) -> DltResource:
     cursor = _incremental(since, backfill_until)
+    # A comment edited during the read is yielded twice in one load: the newest version wins.
+    columns = {**columns, "updated_at": {**columns["updated_at"], "dedup_sort": "desc"}}
 
     @dlt.resource(
         name=name, table_name=table, primary_key="id", write_disposition="merge", columns=columns
@@ -146,20 +174,16 @@ def _comments(
         position = resume.load(plan) if bounded else None
         start = (position or {}).get("from") or updated.start_value
         newest, count = start, (position or {}).get("count", 0)
-        pages = stoppable(
-            client.paginate(
-                path,
-                params={
-                    "sort": "updated",
-                    "direction": "asc",
-                    "since": start,
-                    "per_page": page_size,
-                },
-                paginator=HeaderLinkPaginator(),
-                hooks={"response": [raise_for_github(repo, what)]},
-            ),
-            budget,
-        )
+        hooks = {"response": [_refuse_deep_pages(repo, what), raise_for_github(repo, what)]}
+
+        def open_listing(window_since: str) -> Iterator[list[dict[str, Any]]]:
+            params: dict[str, Any] = {"sort": "updated", "direction": "asc"}
+            params.update(since=window_since, per_page=page_size)
+            return client.paginate(
+                path, params=params, paginator=HeaderLinkPaginator(), hooks=hooks
+            )
+
+        pages = stoppable(read_in_windows(open_listing, start, page_size=page_size), budget)
         for page in pages:
             rows = [shape(row) for row in page if keep(row)]
             count += len(page)
