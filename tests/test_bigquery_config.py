@@ -73,6 +73,9 @@ def test_project_defaults_to_the_keys(monkeypatch: pytest.MonkeyPatch) -> None:
             "type is 'user'",
         ),
     ],
+    # Named by the expected message: the values hold a key generated per process, and every
+    # pytest-xdist worker must collect the same ids.
+    ids=["not-base64", "not-json", "not-a-key", "missing-fields", "user-key"],
 )
 def test_malformed_gcp_sa_key_is_named(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: str
