@@ -22,9 +22,16 @@ def assert_titles_match(ws: Workspace, box: Sandbox) -> None:
     assert not stale, f"raw_pull_requests.title: {len(stale)} rows differ, e.g. {stale[:3]}"
 
 
-def assert_rerun_loads_nothing(ws: Workspace, box: Sandbox) -> None:
-    """No change: nothing loaded, one 1-point GraphQL page and one page of each comment
-    listing per repository (the overlap costs no page while the first one covers it)."""
+def assert_sync_equals_truth_then_rerun_loads_nothing(ws: Workspace, box: Sandbox) -> None:
+    """A run leaves the warehouse equal to the truth. A rerun with no change: nothing loaded,
+    one 1-point GraphQL page and one page of each comment listing per repository (the overlap
+    costs no page while the first one covers it)."""
+    result = ws.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_github_matches_truth(ws, box)
+    assert_github_graphql_matches_truth(ws, box)
+    assert_titles_match(ws, box)
+
     box.github.clear_log()
     result = ws.run("github", "--no-dbt")
     assert result.returncode == 0, result.output
@@ -63,12 +70,7 @@ def test_a_change_shown_late_with_an_older_timestamp_is_loaded(
     assert listings == {"pulls.comments", "issues.comments", "pulls"}, org.late.backdated
     assert len(edited) == 6 and len(updated) == 3
 
-    result = ws.run("github", "--no-dbt")
-    assert result.returncode == 0, result.output
-    assert_github_matches_truth(ws, box)
-    assert_github_graphql_matches_truth(ws, box)
-    assert_titles_match(ws, box)
-    assert_rerun_loads_nothing(ws, box)
+    assert_sync_equals_truth_then_rerun_loads_nothing(ws, box)
 
 
 def test_a_row_changed_again_within_its_cursors_second_is_loaded(
@@ -89,9 +91,4 @@ def test_a_row_changed_again_within_its_cursors_second_is_loaded(
     assert set(org.update_pulls(which=pulls)) == set(pulls)
     assert stamps(box, {i for _, _, i in comments}, set(pulls)) == before
     assert len(set(before.values())) == 1  # one second, the one the cursors stand at
-    result = ws.run("github", "--no-dbt")
-    assert result.returncode == 0, result.output
-    assert_github_matches_truth(ws, box)
-    assert_github_graphql_matches_truth(ws, box)
-    assert_titles_match(ws, box)
-    assert_rerun_loads_nothing(ws, box)
+    assert_sync_equals_truth_then_rerun_loads_nothing(ws, box)
