@@ -71,8 +71,9 @@ def github_source(
         page_size: Items per page of the REST listings (members, comments, deployments;
             GitHub allows 100).
         full_refresh: This run is a `--full-refresh` (a stopped one is resumed, not restarted).
-        overlap_seconds: How far before its cursor each incremental read of pull requests and
-            comments starts (rows re-read unchanged are not loaded again).
+        overlap_seconds: How far before its cursor each incremental read (pull requests,
+            comments, deployments, commits) starts (rows re-read unchanged are not loaded
+            again).
     """
     if not 1 <= page_size <= 100:
         raise SourceError(
@@ -134,6 +135,13 @@ def github_source(
         if deployments_setting is not None:
             since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
             resources += deployment_resources(
-                session, base_url, repo, deployments_setting, since_iso, page_size, pending
+                session,
+                base_url,
+                repo,
+                deployments_setting,
+                since_iso,
+                page_size,
+                pending,
+                overlap_seconds,
             )
     return resources
