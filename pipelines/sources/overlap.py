@@ -37,6 +37,8 @@ def fingerprint(row: Any) -> str:
 def utc_text(value: Any) -> str:
     """A timestamp as GitHub writes it (`2026-06-01T10:00:00Z`), so such texts compare in time
     order."""
+    if isinstance(value, str) and len(value) == 20 and value[10] == "T" and value[-1] == "Z":
+        return value  # already in that form (GitHub's own): no parsing per row
     parsed = pendulum.parse(value) if isinstance(value, str) else pendulum.instance(value)
     return parsed.in_timezone("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[union-attr]
 
