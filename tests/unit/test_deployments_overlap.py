@@ -42,7 +42,7 @@ def test_a_deployment_listed_late_is_loaded_and_a_known_one_is_not() -> None:
     first = Reader({"deployments": [deployment(2, T)], "deployments/2/statuses": done})
     state: dict[str, Any] = {}
     assert [
-        r["id"] for r in rows_of(list(read_deployments(first, state, "2026-01-01T00:00:00Z")))
+        r["id"] for r in rows_of(list(read_deployments(first, state, "2026-01-01T00:00:00Z", 300)))
     ] == [2]
     assert state["created_at"] == T
 
@@ -53,14 +53,14 @@ def test_a_deployment_listed_late_is_loaded_and_a_known_one_is_not() -> None:
         deployment(0, "2026-05-01T00:00:00Z"),
     ]
     again = Reader({"deployments": listing, "deployments/1/statuses": done})
-    loaded = rows_of(list(read_deployments(again, state, "2026-01-01T00:00:00Z")))
+    loaded = rows_of(list(read_deployments(again, state, "2026-01-01T00:00:00Z", 300)))
     assert [r["id"] for r in loaded if "environment" in r] == [1]
     assert again.asked == ["deployments", "deployments/1/statuses"]
     assert state["created_at"] == T
 
     # Nothing changed: nothing loaded, no status read.
     quiet = Reader({"deployments": listing})
-    assert rows_of(list(read_deployments(quiet, state, "2026-01-01T00:00:00Z"))) == []
+    assert rows_of(list(read_deployments(quiet, state, "2026-01-01T00:00:00Z", 300))) == []
     assert quiet.asked == ["deployments"]
 
 
@@ -69,7 +69,7 @@ def test_a_release_published_late_is_loaded_once() -> None:
         return {"id": release_id, "created_at": at, "published_at": at, "draft": False}
 
     state: dict[str, Any] = {}
-    list(read_releases(Reader({"releases": [release(2, T)]}), state, "2026-01-01T00:00:00Z"))
+    list(read_releases(Reader({"releases": [release(2, T)]}), state, "2026-01-01T00:00:00Z", 300))
     late = Reader({"releases": [release(2, T), release(1, "2026-06-01T09:58:00Z")]})
-    assert [r["id"] for r in rows_of(list(read_releases(late, state, "x")))] == [1]
-    assert rows_of(list(read_releases(late, state, "x"))) == []
+    assert [r["id"] for r in rows_of(list(read_releases(late, state, "x", 300)))] == [1]
+    assert rows_of(list(read_releases(late, state, "x", 300))) == []

@@ -84,10 +84,7 @@ def _advance(
 
 
 def read_deployments(
-    reader: GitHubReader,
-    state: dict[str, Any],
-    since: str,
-    overlap: float = OVERLAP_SECONDS,
+    reader: GitHubReader, state: dict[str, Any], since: str, overlap: float
 ) -> Iterator[Any]:
     """New deployments (newest first until `overlap` before the newest known one) and the
     statuses of new and still unfinished ones."""
@@ -143,10 +140,7 @@ def read_workflow_runs(
 
 
 def read_releases(
-    reader: GitHubReader,
-    state: dict[str, Any],
-    since: str,
-    overlap: float = OVERLAP_SECONDS,
+    reader: GitHubReader, state: dict[str, Any], since: str, overlap: float
 ) -> Iterator[Any]:
     """Published releases (newest first) created at or after `overlap` before the cursor."""
     lower, loaded = _window(state, "created_at", since, overlap)
