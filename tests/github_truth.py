@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
+from tests.support.workspace import Workspace
 
 # sandbox truth table -> (raw table, fields compared besides the id)
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {

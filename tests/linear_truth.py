@@ -6,7 +6,7 @@ import itertools
 from datetime import datetime
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
+from tests.support.workspace import Workspace
 
 # sandbox entity -> raw table
 TABLES = {

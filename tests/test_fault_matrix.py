@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import Workspace, base_env
 from tests.github_truth import assert_github_matches_truth
 from tests.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import Workspace, base_env
 
 Mangle = Callable[[Any], Any]
 

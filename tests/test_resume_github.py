@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
 from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
+from tests.support.workspace import Workspace
 
 PAGE_SIZE = "5"  # small REST pages: the tiny company then needs ~47 REST requests
 WINDOWS = 5

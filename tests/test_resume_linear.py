@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
 from tests.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import Workspace
 
 PAGE_SIZE = "8"  # small pages: a tiny workspace then needs ~70 requests
 WINDOWS = 5

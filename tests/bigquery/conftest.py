@@ -40,12 +40,12 @@ from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
 
+from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
 from tests.bigquery.warehouse import Warehouse
-from tests.conftest import CliResult, Workspace, base_env
 from tests.fake_gcp import encoded, service_account
+from tests.support.workspace import CliResult, Workspace, base_env
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SETUP = REPO_ROOT / "tools" / "bqemulator" / "setup.sh"
 VENV = Path(os.environ.get("BQEMU_VENV") or REPO_ROOT / ".bqemulator-venv").resolve()
 SETUP_TIMEOUT = 480  # a clean machine: ~4 s here; generous for a slow registry

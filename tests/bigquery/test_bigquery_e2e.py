@@ -32,8 +32,8 @@ from tests.bigquery.warehouse import (
     assert_linear_matches_truth,
     assert_staging_emptied,
 )
-from tests.conftest import CliResult, Workspace
 from tests.fake_gcp import service_account
+from tests.support.workspace import CliResult, Workspace
 
 # One pytest-xdist worker runs this group: it shares a session fixture.
 pytestmark = pytest.mark.xdist_group("bigquery")

@@ -12,10 +12,11 @@ from typing import Any
 
 import duckdb
 
+from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
 from sandbox.company import Person
-from tests.conftest import REPO_ROOT, Workspace, base_env
 from tests.pr_stage_truth import pull_history
+from tests.support.workspace import Workspace, base_env
 
 DBT_DIR = REPO_ROOT / "dbt"
 SEED = 7
