@@ -356,7 +356,7 @@ def first_synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
             root = tmp_path_factory.mktemp(f"first-{source}")
             box = Sandbox(now=ANCHOR).start()
             boxes.append(box)
-            ws = Workspace(root, {**base_env(root), **box.env()})
+            ws = Workspace(root, base_env(root, box))
             result = ws.run(source, "--no-dbt")
             assert result.returncode == 0, result.output
             box.stop()

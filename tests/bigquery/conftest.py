@@ -344,7 +344,7 @@ def bq_run(
     twin_root = tmp_path_factory.mktemp("duckdb-twin")
     box = Sandbox(incidents=True).start()  # incidents: DORA's failures on both builds
     try:
-        env = base_env(root) | box.env() | bigquery_env(bq_emulator, gcp_token_server, project)
+        env = base_env(root, box) | bigquery_env(bq_emulator, gcp_token_server, project)
         env |= DEPLOYMENTS
         # Its own temp dir, so the secrets test sees exactly the key files these runs left.
         (root / "tmp").mkdir()
@@ -355,7 +355,7 @@ def bq_run(
             warehouse=Warehouse(bq_emulator.client(project)),
             emulator=bq_emulator,
             tokens=gcp_token_server,
-            twin=RecordedWorkspace(twin_root, base_env(twin_root) | box.env() | DEPLOYMENTS),
+            twin=RecordedWorkspace(twin_root, base_env(twin_root, box) | DEPLOYMENTS),
         )
     finally:
         box.stop()

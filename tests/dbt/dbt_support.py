@@ -141,8 +141,7 @@ def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
         # Real workspaces have `duplicate` states; a build must take them in its stride.
         box.linear.workspace.add_state_type("duplicate", "Duplicate")
         box.linear.workspace.move_issues_to_state_type("duplicate", DUPLICATES)
-        env = base_env(root)
-        env.update(box.env())
+        env = base_env(root, box)
         env["SOURCES__GITHUB__DEPLOYMENTS"] = "deployments"  # fct_deployments and DORA
         workspace = Workspace(root, env)
         for script in ("linear", "github"):

@@ -77,3 +77,21 @@ class Workspace:
 
     def column(self, sql: str) -> list[Any]:
         return [row[0] for row in self.query(sql)]
+
+
+def assert_full_refresh_resumes(ws: Workspace, box: Sandbox, script: str, count_sql: str) -> None:
+    """`script --full-refresh` against a spent rate-limit budget: the first run stops (exit
+    3), each rerun an hour later resumes the refresh instead of restarting it, `count_sql` never
+    goes down between runs, and a run completes (exit 0) within six."""
+    statuses, loads = [], []
+    for _ in range(6):
+        result = ws.run(script, "--no-dbt", "--full-refresh")
+        statuses.append(result.returncode)
+        assert result.returncode in (0, 3), result.output
+        loads.append(ws.query(count_sql)[0][0])
+        if result.returncode == 0:
+            break
+        box.advance_clock(3600)
+    assert statuses[0] == 3 and statuses[-1] == 0, statuses
+    assert "resuming the --full-refresh" in result.stderr
+    assert loads == sorted(loads), f"a resumed refresh dropped data again: {loads}"
