@@ -1,6 +1,7 @@
 """An isolated place to run the pipelines: a directory with its own DuckDB file and dlt data
-dir, and the environment that points the pipelines at a sandbox (as tests/conftest.py does,
-but with the project's own HTTP settings: a benchmark runs what users run)."""
+dir, and the environment that points the pipelines at a sandbox (`sandbox.environment`, as the
+tests' workspaces do, but with the project's own HTTP settings: a benchmark runs what users
+run)."""
 
 from __future__ import annotations
 

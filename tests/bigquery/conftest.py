@@ -43,7 +43,7 @@ from google.cloud import bigquery
 from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
 from tests.bigquery.warehouse import Warehouse
-from tests.fake_gcp import encoded, service_account
+from tests.support.fake_gcp import encoded, service_account
 from tests.support.workspace import CliResult, Workspace, base_env
 
 SETUP = REPO_ROOT / "tools" / "bqemulator" / "setup.sh"

@@ -1,6 +1,6 @@
 """Read a BigQuery warehouse (here: the emulator), for the truth comparisons every warehouse
-shares (`tests.support.truth`, `tests.linear_truth`, `tests.github_truth`), and check what only
-BigQuery's loads do: child rows without parents, the merge staging dataset.
+shares (`tests.support.truth`, `tests.support.linear_truth`, `tests.support.github_truth`), and
+check what only BigQuery's loads do: child rows without parents, the merge staging dataset.
 
 Results are read with the BigQuery client's `query()` (dlt's `sql_client().execute_sql()`
 returns no rows on the emulator)."""

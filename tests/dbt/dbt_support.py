@@ -15,7 +15,7 @@ import duckdb
 from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
 from sandbox.company import Person
-from tests.pr_stage_truth import pull_history
+from tests.support.pr_stage_truth import pull_history
 from tests.support.workspace import Workspace, base_env
 
 DBT_DIR = REPO_ROOT / "dbt"
@@ -54,7 +54,7 @@ class Truth:
     history: list[dict[str, Any]] = field(default_factory=list)
     # GitHub pull request id -> (the link Linear itself keeps, issue id), see sandbox.pr_links
     linear_pull_links: dict[int, tuple[str, str]] = field(default_factory=dict)
-    # GitHub pull request id -> draft events, first commit and size (tests.pr_stage_truth)
+    # GitHub pull request id -> draft events, first commit and size (tests.support.pr_stage_truth)
     pull_history: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 

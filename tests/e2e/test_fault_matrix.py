@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.github_truth import assert_github_matches_truth
-from tests.linear_truth import assert_linear_matches_truth
+from tests.support.github_truth import assert_github_matches_truth
+from tests.support.linear_truth import assert_linear_matches_truth
 from tests.support.workspace import Workspace, base_env
 
 Mangle = Callable[[Any], Any]

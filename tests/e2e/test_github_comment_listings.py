@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sandbox import Sandbox
-from tests.github_truth import assert_github_matches_truth
+from tests.support.github_truth import assert_github_matches_truth
 from tests.support.workspace import Workspace
 
 

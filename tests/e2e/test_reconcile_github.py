@@ -6,7 +6,7 @@ from __future__ import annotations
 from pipelines.sources.github.reconcile import PER_PAGE
 from pipelines.sources.reconcile_plan import pages_of
 from sandbox import Sandbox
-from tests.github_truth import assert_comments_reconciled
+from tests.support.github_truth import assert_comments_reconciled
 from tests.support.workspace import Workspace
 
 

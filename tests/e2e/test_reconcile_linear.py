@@ -8,7 +8,7 @@ import json
 from pipelines.sources.linear.reconcile import RECONCILED
 from pipelines.sources.reconcile_plan import pages_of
 from sandbox import Sandbox
-from tests.linear_truth import assert_reconciled
+from tests.support.linear_truth import assert_reconciled
 from tests.support.workspace import Workspace
 
 PAGE = 40

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from pipelines.paths import REPO_ROOT
-from tests.fake_gcp import encoded, service_account
+from tests.support.fake_gcp import encoded, service_account
 from tests.support.workspace import base_env
 from tests.unit.test_report_render import make_marts
 

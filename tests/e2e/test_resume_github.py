@@ -18,7 +18,10 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
+from tests.support.github_truth import (
+    assert_github_graphql_matches_truth,
+    assert_github_matches_truth,
+)
 from tests.support.workspace import Workspace, assert_full_refresh_resumes
 
 PAGE_SIZE = "5"  # small REST pages: the tiny company then needs ~47 REST requests

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.linear_truth import assert_linear_matches_truth
+from tests.support.linear_truth import assert_linear_matches_truth
 from tests.support.workspace import Workspace, assert_full_refresh_resumes
 
 PAGE_SIZE = "8"  # small pages: a tiny workspace then needs ~70 requests
