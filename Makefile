@@ -44,7 +44,7 @@ test-fast: install ## The fast tier: pure-logic unit tests (tests/unit), no sand
 	$(PY) -m pytest -n 0 -q tests/unit
 
 test-crash: install ## The full crash-safety sweep (SIGKILL at random points, many seeds) and resume variants
-	$(PY) -m pytest -m slow tests/test_crash_safety.py tests/test_resume_linear.py tests/test_resume_github.py
+	$(PY) -m pytest -m slow tests/e2e/test_crash_safety.py tests/e2e/test_resume_linear.py tests/e2e/test_resume_github.py
 
 .PHONY: browser
 browser: ## Install Debian's chromium for the report's browser test (without it the test skips)

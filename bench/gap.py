@@ -35,7 +35,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 PAGE = 250
 
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -58,7 +57,9 @@ DESCRIPTIONS = {
 
 
 def _setup(work_dir: Path) -> None:
-    sys.path.insert(0, str(REPO_ROOT))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+    from pipelines.paths import REPO_ROOT
+
     os.environ["DLT_PROJECT_DIR"] = str(REPO_ROOT)  # the project's .dlt/config.toml
     os.environ["DLT_DATA_DIR"] = str(work_dir / "dlt")
     os.environ["RUNTIME__DLTHUB_TELEMETRY"] = "false"

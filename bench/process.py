@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from pipelines.paths import REPO_ROOT
+
 LAUNCHER = Path(__file__).resolve().parent / "launch.py"
 STAGES = ("startup", "extract", "normalize", "load")
 _MARKER = re.compile(r"\bpipelines: (extract|normalize|load) \.\.\.\s*$")

@@ -11,7 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from pipelines.paths import REPO_ROOT
+
 Say = Callable[[str], None]
 
 

@@ -1,6 +1,7 @@
 """An isolated place to run the pipelines: a directory with its own DuckDB file and dlt data
-dir, and the environment that points the pipelines at a sandbox (as tests/conftest.py does,
-but with the project's own HTTP settings: a benchmark runs what users run)."""
+dir, and the environment that points the pipelines at a sandbox (`sandbox.environment`, as the
+tests' workspaces do, but with the project's own HTTP settings: a benchmark runs what users
+run)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ from typing import Any
 
 import duckdb
 
-from bench.process import REPO_ROOT, RunResult, run_pipeline, tree_bytes
+from bench.process import RunResult, run_pipeline, tree_bytes
+from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
-
-#: Secrets and settings from the caller's environment that must not leak into a run.
-_DROPPED = ("LINEAR_API_KEY", "GITHUB_TOKEN", "GCP_SA_KEY", "GCP_PROJECT_ID")
-
+from sandbox.environment import sandbox_env
 
 #: Where the children keep their bytecode (None: as the caller's environment says). See
 #: `use_bytecode_cache`.
@@ -34,15 +33,10 @@ def use_bytecode_cache(prefix: Path | None) -> None:
 
 
 def base_env(root: Path) -> dict[str, str]:
-    """The caller's environment without source/destination settings or secrets, plus a private
-    DuckDB file and dlt data dir under `root`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOURCES__", "DESTINATION__"))}
-    for name in _DROPPED:
-        env.pop(name, None)
-    env.pop("PIPELINES_SUMMARY_FILE", None)
-    env["RUNTIME__DLTHUB_TELEMETRY"] = "false"
-    env["DLT_DATA_DIR"] = str(root / "dlt")
-    env["DESTINATION__DUCKDB__CREDENTIALS"] = str(root / "warehouse.duckdb")
+    """The caller's environment without source/destination settings or secrets
+    (`sandbox.environment`), plus a private DuckDB file, dlt data dir and dbt target under
+    `root`, and the bytecode cache (`use_bytecode_cache`)."""
+    env = sandbox_env(None, duckdb_file=root / "warehouse.duckdb", state_dir=root)
     if _PYCACHE is not None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(_PYCACHE)
@@ -67,12 +61,12 @@ class Workspace:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {**base_env(self.root), **self.box.env(), **self.extra_env}
-        env["DESTINATION__DUCKDB__CREDENTIALS"] = str(self.duckdb_file)
-        # dbt's target/ and logs/ under the workspace, never in dbt/ (absolute paths win).
-        env["DBT_TARGET_PATH"] = str(self.root / "dbt-target")
-        env["DBT_LOG_PATH"] = str(self.root / "dbt-logs")
-        return env
+        return {
+            **base_env(self.root),
+            **self.box.env(),
+            **self.extra_env,
+            "DESTINATION__DUCKDB__CREDENTIALS": str(self.duckdb_file),
+        }
 
     @property
     def duckdb_file(self) -> Path:

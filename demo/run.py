@@ -23,12 +23,11 @@ from demo.processes import Children, Interrupted, StopSignals
 from demo.state import DemoState, RunRecord, UnreadableState, load, save, state_path
 from demo.steps import STEPS, Changes, apply_changes, dbt_line, describe, figures, step_failed
 from demo.summary import summarize
+from pipelines.paths import REPO_ROOT
 from sandbox import GITHUB_TOKEN, LINEAR_API_KEY, SIZES, Sandbox
+from sandbox.environment import sandbox_env
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = 7
-#: Variables that could carry real credentials or point elsewhere: never passed to the steps.
-SCRUBBED = ("LINEAR_API_KEY", "GITHUB_TOKEN", "GCP_SA_KEY", "GCP_SA_KEY_FILE", "GCP_PROJECT_ID")
 
 
 def default_as_of() -> datetime:
@@ -236,22 +235,16 @@ class Demo:
 
     def _env(self, summary_file: Path) -> dict[str, str]:
         assert self.box is not None
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in SCRUBBED and not k.startswith(("SOURCES__", "DESTINATION__"))
-        }
-        env.update(self.box.env())
-        env.update(
-            SOURCES__LINEAR__API_KEY=LINEAR_API_KEY,  # over any key in .dlt/secrets.toml
-            SOURCES__GITHUB__ACCESS_TOKEN=GITHUB_TOKEN,
-            DESTINATION__DUCKDB__CREDENTIALS=str(self.warehouse),
-            PIPELINES_SUMMARY_FILE=str(summary_file),
-            SOURCES__GITHUB__DEPLOYMENTS="deployments",  # fct_deployments and DORA's keys
-            RUNTIME__DLTHUB_TELEMETRY="false",
-            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        return sandbox_env(
+            self.box,
+            duckdb_file=self.warehouse,
+            extra={
+                "SOURCES__LINEAR__API_KEY": LINEAR_API_KEY,  # over any key in .dlt/secrets.toml
+                "SOURCES__GITHUB__ACCESS_TOKEN": GITHUB_TOKEN,
+                "PIPELINES_SUMMARY_FILE": str(summary_file),
+                "SOURCES__GITHUB__DEPLOYMENTS": "deployments",  # fct_deployments and DORA's keys
+            },
         )
-        return env
 
     # -- the steps -------------------------------------------------------------------------------
     def _run_steps(self, tmp: Path) -> dict[str, dict[str, Any]]:
@@ -285,10 +278,6 @@ class Demo:
 
         say()
         say(f"Report: {write_report(self.warehouse)} (open it in a browser)")
-
-
-def _port(url: str) -> int:
-    return urlsplit(url).port or 0
 
 
 def _port(url: str) -> int:

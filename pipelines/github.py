@@ -10,19 +10,21 @@ import re
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+
+from pipelines.paths import REPO_ROOT
+
 os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))  # find .dlt/ from any directory
 
-from dlt.extract.source import DltSource  # noqa: E402
+from dlt.extract.source import DltSource
 
-from pipelines.cli import make_app  # noqa: E402
-from pipelines.errors import MissingCredential, RunFailed  # noqa: E402
-from pipelines.runner import RunOptions, SourceSpec  # noqa: E402
-from pipelines.settings import default_since, require_secret, setting  # noqa: E402
-from pipelines.sources.github import DEFAULT_BASE_URL, github_source  # noqa: E402
-from pipelines.sources.github.deployments import parse_deployments_setting  # noqa: E402
-from pipelines.sources.http import SourceError  # noqa: E402
+from pipelines.cli import make_app
+from pipelines.errors import MissingCredential, RunFailed
+from pipelines.runner import RunOptions, SourceSpec
+from pipelines.settings import default_since, require_secret, setting
+from pipelines.sources.github import DEFAULT_BASE_URL, github_source
+from pipelines.sources.github.deployments import parse_deployments_setting
+from pipelines.sources.http import SourceError
 
 REPO_NAME = re.compile(r"^[A-Za-z0-9_.-]+/([A-Za-z0-9_.-]+|\*)$")  # owner/name or owner/*
 

@@ -9,16 +9,18 @@ import os
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+
+from pipelines.paths import REPO_ROOT
+
 os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))  # find .dlt/ from any directory
 
-from dlt.extract.source import DltSource  # noqa: E402
+from dlt.extract.source import DltSource
 
-from pipelines.cli import make_app  # noqa: E402
-from pipelines.runner import RunOptions, SourceSpec  # noqa: E402
-from pipelines.settings import default_since, require_secret, setting  # noqa: E402
-from pipelines.sources.linear import DEFAULT_API_URL, linear_source  # noqa: E402
+from pipelines.cli import make_app
+from pipelines.runner import RunOptions, SourceSpec
+from pipelines.settings import default_since, require_secret, setting
+from pipelines.sources.linear import DEFAULT_API_URL, linear_source
 
 
 def make_linear_source(options: RunOptions) -> DltSource:

@@ -10,16 +10,18 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+
+from pipelines.paths import REPO_ROOT
+
 os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))
 
-import typer  # noqa: E402
+import typer
 
-from pipelines.destination import Destination, duckdb_path  # noqa: E402
-from pipelines.errors import RunFailed  # noqa: E402
-from pipelines.reporting.marts import DuckDbMarts, Marts, bigquery_marts  # noqa: E402
-from pipelines.reporting.render import render_report  # noqa: E402
+from pipelines.destination import Destination, duckdb_path
+from pipelines.errors import RunFailed
+from pipelines.reporting.marts import DuckDbMarts, Marts, bigquery_marts
+from pipelines.reporting.render import render_report
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 

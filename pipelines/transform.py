@@ -11,16 +11,18 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
+
+from pipelines.paths import REPO_ROOT
+
 os.environ.setdefault("DLT_PROJECT_DIR", str(REPO_ROOT))  # find .dlt/ from any directory
 
-import typer  # noqa: E402
+import typer
 
-from pipelines import transformations  # noqa: E402
-from pipelines.destination import Destination, duckdb_path  # noqa: E402
-from pipelines.errors import RunFailed  # noqa: E402
-from pipelines.logging_setup import LogLevel, configure_logging  # noqa: E402
+from pipelines import transformations
+from pipelines.destination import Destination, duckdb_path
+from pipelines.errors import RunFailed
+from pipelines.logging_setup import LogLevel, configure_logging
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 

@@ -40,12 +40,12 @@ from google.api_core.client_options import ClientOptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud import bigquery
 
+from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
 from tests.bigquery.warehouse import Warehouse
-from tests.conftest import CliResult, Workspace, base_env
-from tests.fake_gcp import encoded, service_account
+from tests.support.fake_gcp import encoded, service_account
+from tests.support.workspace import CliResult, Workspace, base_env
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SETUP = REPO_ROOT / "tools" / "bqemulator" / "setup.sh"
 VENV = Path(os.environ.get("BQEMU_VENV") or REPO_ROOT / ".bqemulator-venv").resolve()
 SETUP_TIMEOUT = 480  # a clean machine: ~4 s here; generous for a slow registry
@@ -344,7 +344,7 @@ def bq_run(
     twin_root = tmp_path_factory.mktemp("duckdb-twin")
     box = Sandbox(incidents=True).start()  # incidents: DORA's failures on both builds
     try:
-        env = base_env(root) | box.env() | bigquery_env(bq_emulator, gcp_token_server, project)
+        env = base_env(root, box) | bigquery_env(bq_emulator, gcp_token_server, project)
         env |= DEPLOYMENTS
         # Its own temp dir, so the secrets test sees exactly the key files these runs left.
         (root / "tmp").mkdir()
@@ -355,7 +355,7 @@ def bq_run(
             warehouse=Warehouse(bq_emulator.client(project)),
             emulator=bq_emulator,
             tokens=gcp_token_server,
-            twin=RecordedWorkspace(twin_root, base_env(twin_root) | box.env() | DEPLOYMENTS),
+            twin=RecordedWorkspace(twin_root, base_env(twin_root, box) | DEPLOYMENTS),
         )
     finally:
         box.stop()

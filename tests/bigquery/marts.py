@@ -16,7 +16,8 @@ from typing import Any
 
 import duckdb
 
-from tests.bigquery.warehouse import Warehouse, to_ms
+from tests.bigquery.warehouse import Warehouse
+from tests.support.truth import epoch_ms
 
 # mart -> (dataset, key column): every mart the project builds, and its grain.
 MARTS = {
@@ -53,7 +54,7 @@ class Mart:
 def normalize(value: Any) -> Any:
     if isinstance(value, datetime):
         aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        return Timestamp(to_ms(aware.astimezone(UTC)) or 0)
+        return Timestamp(epoch_ms(aware.astimezone(UTC)) or 0)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):

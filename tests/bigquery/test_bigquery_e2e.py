@@ -26,14 +26,11 @@ from pipelines.transformations import DBT_DIR
 from tests.bigquery.conftest import KEY_PROJECT, SOURCES, BigQueryRun
 from tests.bigquery.marts import MARTS, Mart, differences, read_bigquery, read_duckdb
 from tests.bigquery.secrets_scan import assert_no_secret_left
-from tests.bigquery.warehouse import (
-    assert_child_rows_have_parents,
-    assert_github_matches_truth,
-    assert_linear_matches_truth,
-    assert_staging_emptied,
-)
-from tests.conftest import CliResult, Workspace
-from tests.fake_gcp import service_account
+from tests.bigquery.warehouse import assert_child_rows_have_parents, assert_staging_emptied
+from tests.support.fake_gcp import service_account
+from tests.support.github_truth import assert_github_matches_truth
+from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import CliResult, Workspace
 
 # One pytest-xdist worker runs this group: it shares a session fixture.
 pytestmark = pytest.mark.xdist_group("bigquery")

@@ -18,9 +18,10 @@ import duckdb
 import pytest
 from google.cloud import bigquery
 
+from pipelines.paths import REPO_ROOT
 from pipelines.reporting.render import render_report
 from tests.bigquery.conftest import Emulator, TokenServer, bigquery_env
-from tests.conftest import REPO_ROOT, base_env
+from tests.support.workspace import base_env
 from tests.unit.test_report_render import add_contract_marts, make_marts
 
 pytestmark = pytest.mark.xdist_group("bigquery")

@@ -12,10 +12,11 @@ from typing import Any
 
 import duckdb
 
+from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
 from sandbox.company import Person
-from tests.conftest import REPO_ROOT, Workspace, base_env
-from tests.pr_stage_truth import pull_history
+from tests.support.pr_stage_truth import pull_history
+from tests.support.workspace import Workspace, base_env
 
 DBT_DIR = REPO_ROOT / "dbt"
 SEED = 7
@@ -53,7 +54,7 @@ class Truth:
     history: list[dict[str, Any]] = field(default_factory=list)
     # GitHub pull request id -> (the link Linear itself keeps, issue id), see sandbox.pr_links
     linear_pull_links: dict[int, tuple[str, str]] = field(default_factory=dict)
-    # GitHub pull request id -> draft events, first commit and size (tests.pr_stage_truth)
+    # GitHub pull request id -> draft events, first commit and size (tests.support.pr_stage_truth)
     pull_history: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -140,8 +141,7 @@ def load_tiny_company(root: Path) -> tuple[Workspace, Truth]:
         # Real workspaces have `duplicate` states; a build must take them in its stride.
         box.linear.workspace.add_state_type("duplicate", "Duplicate")
         box.linear.workspace.move_issues_to_state_type("duplicate", DUPLICATES)
-        env = base_env(root)
-        env.update(box.env())
+        env = base_env(root, box)
         env["SOURCES__GITHUB__DEPLOYMENTS"] = "deployments"  # fct_deployments and DORA
         workspace = Workspace(root, env)
         for script in ("linear", "github"):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.dbt.dbt_support import DbtRun
-from tests.delivery_truth import _at, expected_deployments, expected_weekly
+from tests.support.delivery_truth import _at, expected_deployments, expected_weekly
 
 # The shared warehouse's group: one xdist worker builds `dbt_run` once for all of them.
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")

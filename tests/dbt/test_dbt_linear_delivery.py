@@ -1,13 +1,13 @@
 """Linear delivery marts (issue 14): `fct_cycles` and `metrics_weekly_team` against values
-computed from the sandbox's truth (tests/cycle_truth.py), and issue delivery on `fct_issues`,
-on the shared dbt build (see conftest.py)."""
+computed from the sandbox's truth (tests/support/cycle_truth.py), and issue delivery on
+`fct_issues`, on the shared dbt build (see conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.cycle_truth import expected_cycles, expected_weekly_team
 from tests.dbt.dbt_support import DbtRun
+from tests.support.cycle_truth import expected_cycles, expected_weekly_team
 
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")
 

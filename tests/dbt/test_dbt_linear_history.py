@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.dbt.dbt_support import DbtRun
-from tests.linear_truth import as_of_ms, current_spans, hours_by_state_type, times_reopened
+from tests.support.linear_truth import as_of_ms, current_spans, hours_by_state_type, times_reopened
 
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")
 

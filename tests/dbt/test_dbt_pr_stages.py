@@ -1,6 +1,6 @@
 """Where pull-request time goes (`fct_pull_requests`' stages, sizes and bots) and the weekly
 percentiles of `metrics_weekly_repository`, on the shared warehouse, against values computed
-from the sandbox's truth (tests/pr_stage_truth.py)."""
+from the sandbox's truth (tests/support/pr_stage_truth.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from tests.dbt.dbt_support import DbtRun
-from tests.delivery_truth import _at, week_start
-from tests.pr_stage_truth import expected_stages, percentile
+from tests.support.delivery_truth import _at, week_start
+from tests.support.pr_stage_truth import expected_stages, percentile
 
 # The shared warehouse's group: one xdist worker builds `dbt_run` once for all of them.
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")

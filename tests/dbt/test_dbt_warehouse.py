@@ -24,7 +24,7 @@ from tests.dbt.dbt_support import (
     invoke_dbt,
     release_duckdb,
 )
-from tests.pr_stage_truth import is_bot
+from tests.support.pr_stage_truth import is_bot
 
 # One pytest-xdist worker runs this group: it shares a session fixture.
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")

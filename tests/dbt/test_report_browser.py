@@ -19,12 +19,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.paths import REPO_ROOT
 from pipelines.reporting.charts import CHARTS
 from pipelines.reporting.marts import DuckDbMarts
 from pipelines.reporting.render import period_end, window_of
-from tests.chromium import find_chromium, visit
-from tests.conftest import REPO_ROOT
 from tests.dbt.dbt_support import DbtRun
+from tests.support.chromium import find_chromium, visit
 
 # The dbt tests' worker: it builds the shared warehouse once.
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")

@@ -11,7 +11,7 @@ from graphql import GraphQLSchema, build_schema, parse, validate
 from graphql.execution.values import get_variable_values
 
 from pipelines.sources.github import graphql_queries as q
-from tests.conftest import SHARED
+from tests.support.workspace import SHARED
 
 PUBLISHED = SHARED / "reference" / "github" / "schema.graphql"
 

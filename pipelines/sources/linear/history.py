@@ -5,7 +5,7 @@ One query reads a page of changed issues with the first spans and history entrie
 an issue whose spans or entries go on is then paged to the end on its own (`issue(id:)`).
 Page sizes follow Linear's complexity rule (a nested connection multiplies its children by its
 `first`): `HISTORY_ISSUES` issues with `HISTORY_SPANS` spans and `HISTORY_ENTRIES` entries each
-cost about 8,000 of the 10,000 points a query may have (`tests/test_linear_queries.py`
+cost about 8,000 of the 10,000 points a query may have (`tests/e2e/test_linear_queries.py`
 measures it).
 """
 

@@ -22,7 +22,7 @@ from pipelines.sources.linear.history import (
 from pipelines.sources.linear.queries import PAGE_SIZE, sync_query, sync_variables
 from sandbox.linear.complexity import complexity
 from sandbox.linear.schema import executable_schema
-from tests.conftest import SHARED
+from tests.support.workspace import SHARED
 
 PUBLISHED = SHARED / "reference" / "linear" / "schema.graphql"
 

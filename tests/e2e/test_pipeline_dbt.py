@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
+from tests.support.workspace import Workspace
 
 
 def relations(ws: Workspace) -> set[str]:

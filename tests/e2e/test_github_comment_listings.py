@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
-from tests.github_truth import assert_github_matches_truth
+from tests.support.github_truth import assert_github_matches_truth
+from tests.support.workspace import Workspace
 
 
 def test_comments_load_whole_when_deep_pages_are_refused_and_a_comment_moves_mid_read(

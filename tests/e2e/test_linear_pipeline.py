@@ -7,8 +7,8 @@ import json
 from pipelines.sources.linear.entities import ENTITIES
 from pipelines.sources.linear.history import HISTORY_ISSUES
 from sandbox import Sandbox
-from tests.conftest import Workspace
-from tests.linear_truth import TABLES, assert_linear_matches_truth
+from tests.support.linear_truth import TABLES, assert_linear_matches_truth
+from tests.support.workspace import Workspace
 
 # One request per declared entity, and one for the history of the changed issues.
 ENTITY_COUNT = len(ENTITIES) + 1

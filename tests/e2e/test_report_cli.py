@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT, base_env
-from tests.fake_gcp import encoded, service_account
+from pipelines.paths import REPO_ROOT
+from tests.support.fake_gcp import encoded, service_account
+from tests.support.workspace import base_env
 from tests.unit.test_report_render import make_marts
 
 

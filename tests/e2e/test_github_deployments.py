@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
+from tests.support.workspace import Workspace
 
 STATUS_KINDS = ("deployments.list", "deployments.statuses", "commits.list")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
+from tests.support.workspace import Workspace
 
 LONG_HISTORY = 40  # entries added to one issue: more than one history page (25)
 

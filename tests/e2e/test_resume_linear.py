@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
-from tests.linear_truth import assert_linear_matches_truth
+from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import Workspace, assert_full_refresh_resumes
 
 PAGE_SIZE = "8"  # small pages: a tiny workspace then needs ~70 requests
 WINDOWS = 5
@@ -107,18 +107,7 @@ def test_a_stopped_full_refresh_is_resumed_not_restarted(
     assert ws.run("linear", "--no-dbt").returncode == 0
     window.reset()
     window.limit = 30
-    statuses, loads = [], []
-    for _ in range(6):
-        result = ws.run("linear", "--no-dbt", "--full-refresh")
-        statuses.append(result.returncode)
-        assert result.returncode in (0, 3), result.output
-        loads.append(ws.query("select count(*) from linear.raw_issues")[0][0])
-        if result.returncode == 0:
-            break
-        sandbox.advance_clock(3600)
-    assert statuses[0] == 3 and statuses[-1] == 0, statuses
-    assert "resuming the --full-refresh" in result.stderr
-    assert loads == sorted(loads), f"a resumed refresh dropped data again: {loads}"
+    assert_full_refresh_resumes(ws, sandbox, "linear", "select count(*) from linear.raw_issues")
     assert_linear_matches_truth(ws, sandbox)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sandbox import LINEAR_API_KEY, Sandbox
-from tests.conftest import Workspace
+from tests.support.workspace import Workspace
 
 
 def files_containing(root: Path, needle: bytes) -> list[Path]:

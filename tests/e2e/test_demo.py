@@ -25,13 +25,13 @@ import duckdb
 import pytest
 
 from demo.run import Changes, apply_changes
+from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
+from sandbox.environment import scrubbed_env
 
 # One pytest-xdist worker runs this module: its tests share a module fixture, in order.
 pytestmark = pytest.mark.xdist_group("demo")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SCRUBBED = ("LINEAR_API_KEY", "GITHUB_TOKEN", "GCP_SA_KEY", "GCP_SA_KEY_FILE", "GCP_PROJECT_ID")
 SANDBOX_UP = re.compile(
     r"sandbox up: Linear http://127[.]0[.]0[.]1:(\d+)/graphql, GitHub \S+:(\d+)"
 )
@@ -94,12 +94,7 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Clone:
             (root / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, root / name, follow_symlinks=False)
     (base / "work").mkdir()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in (*SCRUBBED, "VIRTUAL_ENV", "DEMO_AS_OF", "PIPELINES_SUMMARY_FILE")
-        and not k.startswith(("SOURCES__", "DESTINATION__"))
-    }
+    env = {k: v for k, v in scrubbed_env().items() if k not in ("VIRTUAL_ENV", "DEMO_AS_OF")}
     anchor = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     env.update(
         DESTINATION__DUCKDB__CREDENTIALS=str(base / "work" / "warehouse.duckdb"),

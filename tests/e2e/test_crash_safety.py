@@ -18,10 +18,11 @@ from collections.abc import Callable
 
 import pytest
 
+from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
-from tests.conftest import REPO_ROOT, Workspace
-from tests.github_truth import assert_github_matches_truth
-from tests.linear_truth import assert_linear_matches_truth
+from tests.support.github_truth import assert_github_matches_truth
+from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import Workspace
 
 STAGE_MARKERS = {
     "extract": "extract ...",

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from bench.cli import app
 from bench.report import render, target_rows
+from pipelines.paths import REPO_ROOT
 from pipelines.sources.linear.history import HISTORY_ISSUES
 from sandbox import Sandbox
 from sandbox.linear.model import ENTITIES
@@ -26,7 +27,6 @@ from sandbox.linear.model import ENTITIES
 # One pytest-xdist worker runs this module: its tests share a module fixture, in order.
 pytestmark = pytest.mark.xdist_group("bench")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED = 7
 SIZE = "tiny"
 

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import Workspace, base_env
-from tests.github_truth import assert_github_matches_truth
-from tests.linear_truth import assert_linear_matches_truth
+from tests.support.github_truth import assert_github_matches_truth
+from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import Workspace, base_env
 
 Mangle = Callable[[Any], Any]
 
@@ -356,7 +356,7 @@ def first_synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[
             root = tmp_path_factory.mktemp(f"first-{source}")
             box = Sandbox(now=ANCHOR).start()
             boxes.append(box)
-            ws = Workspace(root, {**base_env(root), **box.env()})
+            ws = Workspace(root, base_env(root, box))
             result = ws.run(source, "--no-dbt")
             assert result.returncode == 0, result.output
             box.stop()

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from tests.linear_truth import epoch_ms
+from tests.support.linear_truth import epoch_ms
 
 
 def week_start(ms: int) -> date:

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
+from tests.support.truth import Warehouse, assert_child_values, assert_latest_rows
+from tests.support.workspace import Workspace
 
 # sandbox truth table -> (raw table, fields compared besides the id)
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -27,40 +28,22 @@ def epoch(value: Any) -> Any:
     return value
 
 
-def assert_github_matches_truth(ws: Workspace, box: Sandbox) -> None:
-    """Every table: the same ids, no duplicates, each row's latest version."""
+def assert_github_matches_truth(wh: Warehouse, box: Sandbox) -> None:
+    """Every table, in DuckDB or BigQuery: the same ids, no duplicates, each row's latest
+    version; each PR's repo, and its labels (a child table) exactly, with no leftover child
+    rows."""
     for name, (table, fields) in TABLES.items():
         truth = {
             row["id"]: tuple(epoch(row.get(f)) for f in fields)
             for row in box.github.org_data.truth(name)
         }
-        rows = ws.query(f"select id, {', '.join(fields)} from github.{table}")
-        ids = [r[0] for r in rows]
-        assert len(ids) == len(set(ids)), f"{table} has duplicate ids"
-        assert set(ids) == set(truth), (
-            f"{table}: missing {sorted(set(truth) - set(ids))[:5]}, "
-            f"extra {sorted(set(ids) - set(truth))[:5]}"
-        )
-        stale = [r for r in rows if tuple(epoch(v) for v in r[1:]) != truth[r[0]]]
-        assert not stale, f"{table}: {len(stale)} rows differ, e.g. {stale[:2]} vs truth"
-    # Each PR's repo tag and its labels (a child table) are right too.
-    truth_repo = {
-        pr["id"]: pr["base"]["repo"]["full_name"]
-        for pr in box.github.org_data.truth("pull_requests")
-    }
-    assert dict(ws.query("select id, repo from github.raw_pull_requests")) == truth_repo
-    truth_labels = sorted(
-        (pr["id"], label["name"])
-        for pr in box.github.org_data.truth("pull_requests")
-        for label in pr["labels"]
-    )
-    labels = sorted(
-        ws.query(
-            "select p.id, l.name from github.raw_pull_requests p "
-            "join github.raw_pull_requests__labels l on l._dlt_parent_id = p._dlt_id"
-        )
-    )
-    assert labels == truth_labels
+        rows = wh.query(f"select id, {', '.join(fields)} from github.{table}")
+        assert_latest_rows(table, [(r[0], *map(epoch, r[1:])) for r in rows], truth)
+    pulls = box.github.org_data.truth("pull_requests")
+    truth_repo = {pr["id"]: pr["base"]["repo"]["full_name"] for pr in pulls}
+    assert dict(wh.query("select id, repo from github.raw_pull_requests")) == truth_repo
+    labels = [(pr["id"], label["name"]) for pr in pulls for label in pr["labels"]]
+    assert_child_values(wh, "github.raw_pull_requests", "labels", "name", labels)
 
 
 # GraphQL-only fields and tables (issue 11): sandbox world -> warehouse.
@@ -76,7 +59,7 @@ TIMELINE_EVENTS = {
 }
 
 
-def assert_github_graphql_matches_truth(ws: Workspace, box: Sandbox) -> None:
+def assert_github_graphql_matches_truth(ws: Warehouse, box: Sandbox) -> None:
     """Size, commits, author type, timeline events, review requests and reviewers' types."""
     world = box.github.org_data.world
     with box.github.org_data.lock:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pipelines.sources.github.reconcile import PER_PAGE
 from pipelines.sources.reconcile_plan import pages_of
 from sandbox import Sandbox
-from tests.conftest import Workspace
-from tests.github_truth import assert_comments_reconciled
+from tests.support.github_truth import assert_comments_reconciled
+from tests.support.workspace import Workspace
 
 
 def test_reconcile_marks_deleted_comments(workspace: Workspace, sandbox: Sandbox) -> None:

@@ -18,8 +18,11 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.conftest import Workspace
-from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
+from tests.support.github_truth import (
+    assert_github_graphql_matches_truth,
+    assert_github_matches_truth,
+)
+from tests.support.workspace import Workspace, assert_full_refresh_resumes
 
 PAGE_SIZE = "5"  # small REST pages: the tiny company then needs ~47 REST requests
 WINDOWS = 5
@@ -120,16 +123,7 @@ def test_a_stopped_github_full_refresh_is_resumed_not_restarted(
     assert ws.run("github", "--no-dbt").returncode == 0
     sandbox.github.rate_window.reset()
     sandbox.github.rate_window.limit = 18
-    statuses, loads = [], []
-    for _ in range(6):
-        result = ws.run("github", "--no-dbt", "--full-refresh")
-        statuses.append(result.returncode)
-        assert result.returncode in (0, 3), result.output
-        loads.append(ws.query("select count(*) from github.raw_pr_comments")[0][0])
-        if result.returncode == 0:
-            break
-        sandbox.advance_clock(3600)
-    assert statuses[0] == 3 and statuses[-1] == 0, statuses
-    assert "resuming the --full-refresh" in result.stderr
-    assert loads == sorted(loads), f"a resumed refresh dropped data again: {loads}"
+    assert_full_refresh_resumes(
+        ws, sandbox, "github", "select count(*) from github.raw_pr_comments"
+    )
     assert_github_matches_truth(ws, sandbox)

@@ -8,8 +8,8 @@ import json
 from pipelines.sources.linear.reconcile import RECONCILED
 from pipelines.sources.reconcile_plan import pages_of
 from sandbox import Sandbox
-from tests.conftest import Workspace
-from tests.linear_truth import assert_reconciled
+from tests.support.linear_truth import assert_reconciled
+from tests.support.workspace import Workspace
 
 PAGE = 40
 

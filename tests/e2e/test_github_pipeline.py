@@ -8,8 +8,11 @@ from typing import Any
 
 from pipelines.sources.github.graphql_queries import FIRST_PAGE_SIZE, PAGE_SIZE
 from sandbox import GITHUB_TOKEN, Sandbox
-from tests.conftest import Workspace
-from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
+from tests.support.github_truth import (
+    assert_github_graphql_matches_truth,
+    assert_github_matches_truth,
+)
+from tests.support.workspace import Workspace
 
 
 def per_repo(box: Sandbox, kind: str) -> Counter[str]:

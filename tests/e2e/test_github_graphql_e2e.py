@@ -8,9 +8,12 @@ from typing import Any
 
 from sandbox import Sandbox
 from sandbox.github.world import new_review
-from tests.conftest import Workspace
-from tests.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
-from tests.test_github_pipeline import expected_pages
+from tests.e2e.test_github_pipeline import expected_pages
+from tests.support.github_truth import (
+    assert_github_graphql_matches_truth,
+    assert_github_matches_truth,
+)
+from tests.support.workspace import Workspace
 
 
 def add_many_reviews(box: Sandbox, count: int) -> Any:

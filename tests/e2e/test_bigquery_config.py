@@ -15,8 +15,8 @@ import pytest
 from pipelines import bigquery
 from pipelines.errors import MissingCredential, RunFailed
 from sandbox import Sandbox
-from tests.conftest import Workspace
-from tests.fake_gcp import encoded, service_account
+from tests.support.fake_gcp import encoded, service_account
+from tests.support.workspace import Workspace
 
 
 @pytest.fixture(autouse=True)
