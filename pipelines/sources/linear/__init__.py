@@ -9,6 +9,7 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from pipelines.sources.first_load import append_on_first_load
 from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import ENTITIES, Entity
 from pipelines.sources.linear.history import NAME as HISTORY
@@ -78,11 +79,15 @@ def entity_resource(entity: Entity, client: LinearClient, options: ReadOptions) 
         state = dlt.current.resource_state()
         yield from read_entity(entity, client, state, options, source_state)
 
-    return dlt.resource(
-        rows,
-        name=entity.name,
-        table_name=entity.table,
-        primary_key=entity.primary_key,
-        write_disposition="merge",
-        columns=entity.columns,
-    )()
+    # A first pass reads each row once (keyset pages: a row changed meanwhile moves ahead of
+    # the cursor), so a table's first load may append (`first_load.py` decides per run).
+    return append_on_first_load(
+        dlt.resource(
+            rows,
+            name=entity.name,
+            table_name=entity.table,
+            primary_key=entity.primary_key,
+            write_disposition="merge",
+            columns=entity.columns,
+        )()
+    )
