@@ -70,4 +70,20 @@ def plan_appends(
     if appended:
         log.info("first load of %s: appended (no row to merge with)", ", ".join(appended))
         source.root_key = True  # child tables keep `_dlt_root_id` for the merges that follow
+        logging.getLogger("dlt").addFilter(_DedupSortOnAppend(appended))
     return appended
+
+
+class _DedupSortOnAppend(logging.Filter):
+    """Drop dlt's warning that an appended table's `dedup_sort` hint (kept for its merges to
+    come) does nothing on append: expected here, once per table and first load."""
+
+    def __init__(self, tables: Collection[str]) -> None:
+        super().__init__()
+        self.tables = {f'table "{table}"' for table in tables}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return '"dedup_sort" column hint' not in message or not any(
+            table in message for table in self.tables
+        )
