@@ -2,7 +2,7 @@
 (full, incremental, no-change) and GitHub (full, incremental) into one DuckDB file, each source
 with its own dlt data dir, as `make sync` does. At the lowest latency also: the dbt build on
 both sources, the straight-insert lower bound of each source's full sync, and the gap
-experiment on the Linear issues."""
+experiment on the Linear issues; last, what `--reconcile` costs (`reconcile.py`)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bench.footprint import sync_window_kib
 from bench.github import run_github
 from bench.linear import run_linear
 from bench.lower_bound import export_tables, run_direct, run_gap
+from bench.reconcile import reconcile_failures, run_reconcile
 from bench.report_html import run_report
 from bench.workspace import Workspace
 from sandbox import SIZES, Sandbox
@@ -73,9 +74,11 @@ def run_size(
         ).start()
         try:
             entry: dict[str, Any] = {}
+            linear_ws = Workspace(root / "linear", box, shared_duckdb=warehouse)
+            github_ws = Workspace(root / "github", box, shared_duckdb=warehouse)
             entry["linear"] = run_linear(
                 box=box,
-                ws=Workspace(root / "linear", box, shared_duckdb=warehouse),
+                ws=linear_ws,
                 say=say,
                 name=f"{name} linear",
                 mutate_issues=mutate_issues,
@@ -89,7 +92,7 @@ def run_size(
             ]
             entry["github"] = run_github(
                 box=box,
-                ws=Workspace(root / "github", box, shared_duckdb=warehouse),
+                ws=github_ws,
                 latency_ms=latency,
                 say=say,
                 name=f"{name} github",
@@ -118,6 +121,11 @@ def run_size(
                 out["sync_window_kib"] = sync_window_kib(
                     {e: data.truth(e) for e in ("issues", "comments")}
                 )
+                # Last: its deletes must not change what the figures above measured.
+                entry["reconcile"] = run_reconcile(
+                    box=box, linear=linear_ws, github=github_ws, say=say, name=name
+                )
+                failures += reconcile_failures(entry["reconcile"], name)
         finally:
             box.stop()
         out["latencies"][key] = entry

@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from demo import warehouse
+from demo import questions, warehouse
 from demo.console import DemoError, say
 from demo.state import DemoState, RunRecord
+from pipelines.transformations import target_dir
 
 
 def summarize(
@@ -28,7 +29,8 @@ def summarize(
     with warehouse.connect(path) as con:
         raw = warehouse.raw_counts(con)
         marts = warehouse.mart_counts(con)
-        answers = [(q, *warehouse.answer(con, q)) for q in warehouse.QUESTIONS]
+        asked = questions.load(target_dir() / "manifest.json")
+        answers = [(q, *warehouse.answer(con, q)) for q in asked]
     say()
     say("Raw tables: rows loaded by this run, rows in the warehouse")
     rows = [(name, loaded.get(name, 0), n) for name, n in raw.items()]

@@ -1,127 +1,19 @@
-"""Reading the DuckDB warehouse for the summary: raw tables, the marts, and six questions the
-marts answer (with their SQL), plus a plain-text table formatter."""
+"""Reading the DuckDB warehouse for the summary: raw tables, the marts, the answers to the
+demo's questions (demo/questions.py), plus a plain-text table formatter."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from demo.questions import Question
+
 DATASETS = ("linear", "github")
 MARTS_DIR = Path(__file__).resolve().parents[1] / "dbt" / "models" / "marts"
-
-
-@dataclass(frozen=True)
-class Question:
-    title: str
-    sql: str
-
-
-QUESTIONS = (
-    Question(
-        "How long do pull requests wait for their first review? (median, per repository)",
-        """
-select
-    repo_full_name as repository,
-    count(*) as pull_requests,
-    count(first_reviewed_at) as reviewed,
-    round(median(hours_to_first_review), 1) as median_hours_to_first_review
-from github.fct_pull_requests
-group by repo_full_name
-order by repo_full_name
-""",
-    ),
-    Question(
-        "Where does PR time go, per repository? (median hours of each stage, merged PRs)",
-        """
-select
-    repo_full_name as repository,
-    count(*) as merged_prs,
-    round(median(coding_hours), 1) as coding,
-    round(median(pickup_hours), 1) as pickup,
-    round(median(review_hours), 1) as review,
-    round(median(merge_hours), 1) as merge,
-    round(median(deploy_hours), 1) as deploy,
-    round(median(lines_changed), 0) as median_lines
-from github.fct_pull_requests
-where is_merged
-group by repo_full_name
-order by repo_full_name
-""",
-    ),
-    Question(
-        "How long does a completed issue take from start to done? (median cycle time, per team)",
-        """
-select
-    team_name as team,
-    count(*) as completed_issues,
-    round(median(cycle_time_hours), 1) as median_cycle_time_hours,
-    round(median(cycle_time_hours) / 24, 1) as days
-from linear.fct_issues
-where is_completed
-group by team_name
-order by median_cycle_time_hours
-""",
-    ),
-    Question(
-        "Who ships? The people with the most merged pull requests linked to completed issues",
-        """
-select
-    u.name as person,
-    u.github_login,
-    count(distinct pr.pull_request_id) as merged_prs,
-    count(distinct i.issue_id) as completed_issues
-from linear.bridge_issue_pull_requests as b
-join github.fct_pull_requests as pr on pr.pull_request_id = b.pull_request_id
-join linear.fct_issues as i on i.issue_id = b.issue_id
-join linear.dim_users as u on u.user_key = pr.author_user_key
-where pr.is_merged and i.is_completed
-group by u.name, u.github_login
-order by merged_prs desc, person
-limit 5
-""",
-    ),
-    Question(
-        "DORA for the last 4 weeks: deploys, lead time, change failure rate, time to restore",
-        """
-select
-    repo_full_name as repository,
-    week_start,
-    deployments,
-    round(lead_time_for_changes_p50_hours, 1) as lead_time_p50_hours,
-    round(change_failure_rate, 2) as change_failure_rate,
-    round(time_to_restore_p50_hours, 1) as time_to_restore_p50_hours
-from github.metrics_weekly_repository
-where week_start > (select max(week_start) from github.metrics_weekly_repository) - 28
-order by repository, week_start
-""",
-    ),
-    Question(
-        "Did the last cycles finish what they committed? (per team, its last 3 completed cycles)",
-        """
-select
-    teams.team_key as team,
-    cycles.cycle_number as cycle,
-    cast(cycles.starts_at as date) as starts_on,
-    cycles.committed_issues as committed,
-    cycles.added_issues as added,
-    cycles.removed_issues as removed,
-    cycles.completed_issues as completed,
-    cycles.carried_over_issues as carried_over,
-    round(100 * cycles.completion_rate) as completed_pct
-from linear.fct_cycles as cycles
-left join linear.stg_linear__teams as teams
-    on cycles.team_id = teams.team_id
-where cycles.is_completed
-qualify row_number() over (partition by cycles.team_id order by cycles.starts_at desc) <= 3
-order by team, starts_on
-""",
-    ),
-)
 
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:

@@ -89,6 +89,7 @@ def test_report_has_every_section(quick: tuple[str, dict[str, Any], str]) -> Non
         "## GitHub",
         "### Wall time and latency",
         "## First loads in rate-limit windows",
+        "## Reconcile (`--reconcile`)",
         "## dbt build",
         "## Lower bound: the same rows straight into DuckDB",
         "## Memory by stage, and disk",
@@ -208,6 +209,40 @@ def test_github_requests_are_the_minimum(
     # The latency changes the time only, never what is asked.
     assert by_latency["0"]["full"]["counts"] == by_latency["100"]["full"]["counts"]
     assert by_latency["0"]["incremental"]["counts"] == by_latency["100"]["incremental"]["counts"]
+
+
+def test_reconcile_cost_is_counted_beside_a_plain_run(
+    quick: tuple[str, dict[str, Any], str],
+) -> None:
+    """Issue 12 item 7: `--reconcile`'s cost per source, counted beside a plain run."""
+    report, results, stdout = quick
+    found = _size(results)["latencies"]["0"]["reconcile"]
+    for source in ("linear", "github"):
+        plain, full = found[source]["plain"], found[source]["reconcile"]
+        changes = found[source]["changes"]
+        assert plain["ok"] and full["ok"]
+        # A plain run sees no delete (nor an unarchive or a restore): it loads and marks none.
+        assert plain["rows_loaded"] == 0 and plain["marked_deleted"] == 0
+        assert changes["deleted"] >= 4 and full["marked_deleted"] == changes["deleted"]
+        assert full["requests"] > plain["requests"]
+    gh, lin = found["github"], found["linear"]
+    # GitHub: every comment listing once more, whole, 100 a page (REST: no GraphQL point).
+    listed = gh["changes"]["listed"]
+    for op in ("pulls.comments", "issues.comments"):
+        pages = sum(max(1, math.ceil(n[op] / 100)) for n in listed.values())
+        assert gh["reconcile"]["by_op"][op] - gh["plain"]["by_op"][op] == pages
+    assert gh["reconcile"]["graphql_points"] == gh["plain"]["graphql_points"]
+    assert gh["reconcile"]["charged"] - gh["plain"]["charged"] == sum(
+        max(1, math.ceil(n[op] / 100)) for n in listed.values() for op in n
+    )
+    # Linear: the ids of every reconciled entity in pages of 250, and one request reading the
+    # unarchived and restored issues again, at a complexity cost.
+    assert lin["changes"]["unarchived"] and lin["changes"]["restored"]
+    pages = sum(max(1, math.ceil(n / 250)) for n in lin["changes"]["listed"].values())
+    assert lin["reconcile"]["requests"] - lin["plain"]["requests"] == pages + 1
+    assert lin["reconcile"]["complexity"] > lin["plain"]["complexity"]
+    assert "## Reconcile (`--reconcile`)" in report and "reconcile's cost" in report
+    assert "tiny 0 ms github reconcile:" in stdout and "tiny 0 ms linear plain:" in stdout
 
 
 def test_dbt_builds_on_both_sources(quick: tuple[str, dict[str, Any], str]) -> None:

@@ -1,6 +1,6 @@
 """The Markdown report: machine and settings, headlines, the targets with their verdicts and
-explanations, then one section per topic (Linear, GitHub, dbt, lower bound, memory, growth),
-each with its figures in tables for every size and latency, and the formulas behind every
+explanations, then one section per topic (Linear, GitHub, reconcile, dbt, lower bound, memory,
+growth), each with its figures in tables for every size and latency, and the formulas behind every
 "minimum" and "ideal".
 
 One module per section computes the figures; the fixed explanations are in `templates/`
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bench.report import github, linear
+from bench.report import github, linear, reconcile
 from bench.report.figures import base_latency, sizes_of
 from bench.report.format import secs, table
 from bench.report.growth import growth, observations
@@ -35,6 +35,7 @@ def render(results: dict[str, Any]) -> str:
     lines += linear.section(results)
     lines += github.section(results)
     lines += windows_section(results)
+    lines += reconcile.section(results)
     lines += dbt(results)
     lines += report_section(sizes_of(results))
     lines += lower_bound(results)

@@ -36,11 +36,14 @@ def parse_http_date(text: str) -> datetime | None:
 
 class MutationClock:
     """Wall-clock time in whole seconds that never repeats: each tick is at least one second
-    after the previous one (and after `floor`, the newest generated timestamp)."""
+    after the previous one (and after `floor`, the newest generated timestamp); with
+    `same_second` set, each tick repeats the previous one."""
 
     def __init__(self, floor: datetime) -> None:
         self._last = floor.replace(microsecond=0)
         self._lock = threading.Lock()
+        #: Stand still: every tick is the second of the previous one (`late_changes.py`).
+        self.same_second = False
 
     def peek(self) -> datetime:
         """The current time as the org sees it (never before the last tick)."""
@@ -50,6 +53,8 @@ class MutationClock:
     def tick(self) -> datetime:
         """The timestamp for the next mutation."""
         with self._lock:
+            if self.same_second:
+                return self._last
             now = datetime.now(UTC).replace(microsecond=0)
             self._last = max(now, self._last + timedelta(seconds=1))
             return self._last

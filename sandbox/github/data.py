@@ -13,6 +13,7 @@ from sandbox.company import Company
 from sandbox.github.clock import MutationClock
 from sandbox.github.delivery import Delivery
 from sandbox.github.generate import WorldBuilder
+from sandbox.github.late_changes import LateChanges
 from sandbox.github.models import Account, IssueComment, Pull, Repo, Review, ReviewComment
 from sandbox.github.mutations import Mutations
 from sandbox.github.removals import Removals
@@ -39,6 +40,8 @@ class GitHubOrg(Mutations, Removals):
         self.rng = company.rng("github-mutations")
         latest = max([company.now, *(p.updated_at for p in self.world.pulls)])
         self.clock = MutationClock(latest)
+        #: Backdates changes when late visibility is switched on (`late_changes.py`).
+        self.late: LateChanges | None = None
         self._repos = {r.full_name.lower(): r for r in self.world.repos}
         self._repo_ids = {r.id: r for r in self.world.repos}
         self._pulls: dict[tuple[int, int], Pull] = {}

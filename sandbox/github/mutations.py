@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -16,6 +17,7 @@ from sandbox.github.world import World, new_review, new_review_comment, sha, slu
 
 if TYPE_CHECKING:
     from sandbox.github.clock import MutationClock
+    from sandbox.github.late_changes import LateChanges
 
 T = TypeVar("T")
 PullKey = tuple[str, int]
@@ -64,6 +66,14 @@ class Mutations:
 
     def _touch(self, pull: Pull, at: datetime) -> None:
         pull.updated_at = max(pull.updated_at, at)
+
+    def _stamp(self, listing: str, at: datetime, current: datetime) -> datetime:
+        """`at`, or an older stamp when late visibility is switched on (`late_changes.py`)."""
+        late: LateChanges | None = getattr(self, "late", None)
+        return at if late is None else late.stamp(listing, at, current)
+
+    def _stamp_pull(self, pull: Pull, at: datetime) -> None:
+        self._touch(pull, self._stamp(f"pulls {pull.repo.full_name}", at, pull.updated_at))
 
     # -- mutations -----------------------------------------------------------------------------
     def add_reviews(self, k: int = 1) -> list[PullKey]:
@@ -142,20 +152,30 @@ class Mutations:
             self._changed()
             return out
 
-    def edit_comments(self, k: int = 1) -> list[tuple[str, int, int]]:
-        """Edit k existing comments on pull requests (review or issue comments): only their
-        `updated_at` moves. Returns (repo, number, comment id)."""
+    def edit_comments(
+        self, k: int = 1, *, which: Iterable[tuple[str, int, int]] | None = None
+    ) -> list[tuple[str, int, int]]:
+        """Edit k existing comments on pull requests (review or issue comments), or those
+        `which` names (as returned here): only their `updated_at` moves. Returns (repo,
+        number, comment id)."""
         with self.lock:
             at, out = self.clock.tick(), []
             pool: list[ReviewComment | IssueComment] = [
                 *self.world.review_comments,
                 *(c for c in self.world.issue_comments if c.pull is not None),
             ]
-            for comment in self._pick(pool, k):
-                comment.body += " (edited)"
-                comment.updated_at = at
+            if which is not None:
+                wanted = set(which)
+                chosen = [c for c in pool if c.pull and (*self._key(c.pull), c.id) in wanted]
+            else:
+                chosen = self._pick(pool, k)
+            for comment in chosen:
                 assert comment.pull is not None
-                self._touch(comment.pull, at)
+                kind = "pulls" if isinstance(comment, ReviewComment) else "issues"
+                listing = f"{kind}.comments {comment.pull.repo.full_name}"
+                comment.body += " (edited)"
+                comment.updated_at = self._stamp(listing, at, comment.updated_at)
+                self._stamp_pull(comment.pull, at)
                 out.append((*self._key(comment.pull), comment.id))
             self._changed()
             return out
@@ -291,18 +311,24 @@ class Mutations:
             linear_identifier=ref.identifier if ref else None,
         )
 
-    def update_pulls(self, k: int = 1) -> list[PullKey]:
-        """Retitle or relabel k pull requests (any state)."""
+    def update_pulls(self, k: int = 1, *, which: Iterable[PullKey] | None = None) -> list[PullKey]:
+        """Retitle or relabel k pull requests (any state), or those `which` names."""
         with self.lock:
             at, out = self.clock.tick(), []
-            for pull in self._pick_pulls(k, open_first=False):
+            wanted = set(which or ())
+            chosen = (
+                [p for p in self.world.pulls if self._key(p) in wanted]
+                if which is not None
+                else self._pick_pulls(k, open_first=False)
+            )
+            for pull in chosen:
                 labels = self.world.labels[pull.repo.id]
                 missing = [label for label in labels if label not in pull.labels]
                 if missing and self.rng.random() < 0.5:
                     pull.labels = [*pull.labels, self.rng.choice(missing)]
                 else:
                     pull.title = f"{pull.title} (updated)"
-                self._touch(pull, at)
+                self._stamp_pull(pull, at)
                 out.append(self._key(pull))
             self._changed()
             return out

@@ -18,6 +18,7 @@ from sandbox.github.clock import http_date, parse_gh_time, parse_http_date
 from sandbox.github.data import GitHubOrg
 from sandbox.github.deep_pages import ListingEdits, deep_page_error
 from sandbox.github.delivery_api import DeliveryEndpoints
+from sandbox.github.late_changes import LateChanges
 from sandbox.github.models import Pull, Repo
 from sandbox.github.responses import (
     RATE_DOCS,
@@ -77,6 +78,8 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
         graphql_bot_logins_without_suffix: bool = False,
         max_page: int | None = None,
         edit_during_read: bool = False,
+        late_visibility: float | None = None,
+        same_second_changes: bool = False,
     ) -> None:
         super().__init__(host=host, port=port, latency_ms=latency_ms)
         self.token = token
@@ -99,6 +102,10 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
         self.max_page = max_page
         #: Edit a comment between a comment listing's first two requests (see `deep_pages`).
         self.listing_edits = ListingEdits() if edit_during_read else None
+        #: Stamp changes older than what was served, or in the same second (`late_changes`).
+        if late_visibility is not None:
+            self.org_data.late = LateChanges(late_visibility)
+        self.org_data.clock.same_second = same_second_changes
 
     @property
     def repo_names(self) -> list[str]:
@@ -421,6 +428,9 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
         render: Callable[[Any], Json] = (
             self.org_data.render.review_comment if review else self.org_data.render.issue_comment
         )
+        if self.org_data.late is not None:
+            chunk, _ = paginate(rows, *page_args(request))
+            self.org_data.late.served(f"{kind} {repo.full_name}", (c.updated_at for c in chunk))
         return self._page(request, rows, render, base, link_path)
 
     # -- helpers -------------------------------------------------------------------------------

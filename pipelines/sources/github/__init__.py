@@ -23,6 +23,7 @@ from pipelines.sources.github.plan import RunPlan
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
 from pipelines.sources.github.reconcile import reconcile_resources
 from pipelines.sources.http import ApiClient, SourceError
+from pipelines.sources.overlap import OVERLAP_SECONDS
 
 DEFAULT_BASE_URL = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -43,6 +44,7 @@ def github_source(
     reconcile: bool = False,
     page_size: int = 100,
     full_refresh: bool = False,
+    overlap_seconds: int = OVERLAP_SECONDS,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
     `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_comments` and
@@ -69,6 +71,9 @@ def github_source(
         page_size: Items per page of the REST listings (members, comments, deployments;
             GitHub allows 100).
         full_refresh: This run is a `--full-refresh` (a stopped one is resumed, not restarted).
+        overlap_seconds: How far before its cursor each incremental read (pull requests,
+            comments, deployments, commits) starts (rows re-read unchanged are not loaded
+            again).
     """
     if not 1 <= page_size <= 100:
         raise SourceError(
@@ -107,7 +112,12 @@ def github_source(
     for repo in names:
         resources.append(
             pull_requests_resource(
-                graphql, repo, since=start, backfill_until=backfill_until, pending=pending
+                graphql,
+                repo,
+                since=start,
+                backfill_until=backfill_until,
+                pending=pending,
+                overlap_seconds=overlap_seconds,
             )
         )
         resources += comment_resources(
@@ -118,12 +128,20 @@ def github_source(
             repos=names,
             page_size=page_size,
             pending=pending,
+            overlap_seconds=overlap_seconds,
         )
         if reconcile:
             resources += reconcile_resources(client, repo)
         if deployments_setting is not None:
             since_iso = pendulum.instance(start).in_tz("UTC").format("YYYY-MM-DDTHH:mm:ss[Z]")
             resources += deployment_resources(
-                session, base_url, repo, deployments_setting, since_iso, page_size, pending
+                session,
+                base_url,
+                repo,
+                deployments_setting,
+                since_iso,
+                page_size,
+                pending,
+                overlap_seconds,
             )
     return resources

@@ -6,7 +6,8 @@ page numbers, no item skipped by an edit during the read).
 Resumable: the run's budget is asked between pages; a stopped read returns normally after its
 last complete page. Ordinarily dlt's incremental cursor (`updated_at`) then stands at the newest
 comment loaded (every older one is loaded: the listing is oldest change first), so the next run
-continues from there; the resume position it saves only says a read is unfinished (the run
+continues from there, less the overlap (`pipelines.sources.overlap`: rows re-read unchanged are
+not loaded again); the resume position it saves only says a read is unfinished (the run
 summary's backfill). A `--since` backfill over an existing cursor leaves that cursor alone, so
 it keeps its own resume position in the resource state."""
 
@@ -42,6 +43,7 @@ from pipelines.sources.github.windowed import (
     is_deep_page_refusal,
     read_in_windows,
 )
+from pipelines.sources.overlap import OVERLAP_SECONDS, Fingerprints
 from pipelines.sources.run_budget import ResumePosition, current, stoppable
 
 
@@ -77,9 +79,11 @@ def comment_resources(
     repos: Iterable[str] = (),
     page_size: int = 100,
     pending: RunPlan | None = None,
+    overlap_seconds: int = OVERLAP_SECONDS,
 ) -> list[DltResource]:
     """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo` (`repos`: every configured
-    repository, so positions left by removed ones are dropped)."""
+    repository, so positions left by removed ones are dropped; `overlap_seconds`: how far
+    before the cursor a read starts, see `pipelines.sources.overlap`)."""
     slug = resource_slug(repo)
     configured = [resource_slug(r) for r in repos] or [slug]
     review = _tag(
@@ -110,6 +114,7 @@ def comment_resources(
             configured=configured,
             page_size=page_size,
             pending=pending,
+            overlap_seconds=overlap_seconds,
         ),
         _comments(
             client,
@@ -127,6 +132,7 @@ def comment_resources(
             configured=configured,
             page_size=page_size,
             pending=pending,
+            overlap_seconds=overlap_seconds,
         ),
     ]
 
@@ -147,8 +153,11 @@ def _comments(
     configured: list[str],
     page_size: int = 100,
     pending: RunPlan | None = None,
+    overlap_seconds: int = OVERLAP_SECONDS,
 ) -> DltResource:
-    cursor = _incremental(since, backfill_until)
+    # dlt starts `lag` seconds before its cursor and leaves de-duplication to us: rows
+    # re-read unchanged inside that overlap are dropped by their fingerprints.
+    cursor = _incremental(since, backfill_until, lag=overlap_seconds)
     # A comment edited during the read is yielded twice in one load: the newest version wins.
     columns = {**columns, "updated_at": {**columns["updated_at"], "dedup_sort": "desc"}}
 
@@ -165,6 +174,8 @@ def _comments(
         if wait_for_backfill(pending, state, name, backfill=bounded):
             return
         resume = ResumePosition(state)
+        # A backfill re-reads its range whole: no overlap, and no fingerprints kept.
+        loaded = None if bounded else Fingerprints(state, overlap_seconds)
         # An ordinary read resumes at dlt's cursor: its plan does not depend on `since`.
         plan = (
             {"since": str(updated.initial_value), "until": str(updated.end_value)}
@@ -188,9 +199,12 @@ def _comments(
             rows = [shape(row) for row in page if keep(row)]
             count += len(page)
             newest = max([newest, *(r["updated_at"] for r in rows if r.get("updated_at"))])
+            rows = rows if loaded is None else loaded.fresh(rows)
             budget.progress(f"github:{name}", count, None, what + " read", repo)
             if rows:
                 yield rows
+        if loaded is not None:  # what was yielded is loaded with this state, stopped or not
+            loaded.commit(None)
         if pages.completed:
             budget.finished(f"github:{name}")
             resume.clear()

@@ -30,6 +30,7 @@ from pipelines.sources.github.deployments import (
     status_row,
 )
 from pipelines.sources.github.plan import RunPlan, mark_loaded, wait_for_backfill
+from pipelines.sources.overlap import OVERLAP_SECONDS, Fingerprints, before
 from pipelines.sources.run_budget import ResumePosition, RunStopped, current
 
 STATUS_HINTS = dlt.mark.make_hints(
@@ -53,20 +54,50 @@ def _newer(items: list[dict[str, Any]], field: str, cursor: str | None) -> tuple
     return kept, len(kept) < len(items)
 
 
-def read_deployments(reader: GitHubReader, state: dict[str, Any], since: str) -> Iterator[Any]:
-    """New deployments (newest first until the newest known one) and the statuses of new and
-    still unfinished ones."""
-    cursor: str | None = state.get("created_at")
-    known = set(state.get("ids_at_cursor", []))
+def _window(
+    state: MutableMapping[str, Any],
+    field: str,
+    since: str,
+    overlap: float,
+    key: str = "id",
+) -> tuple[str, Fingerprints]:
+    """(where a read starts: `overlap` seconds before the cursor in `state[field]`, or `since`
+    without one; the fingerprints of the rows loaded in that overlap)."""
+    cursor: str | None = state.get(field)
+    state.pop("ids_at_cursor", None)  # the fingerprints replace the ids of earlier versions
+    state.pop("shas_at_cursor", None)
+    loaded = Fingerprints(state, overlap, key=lambda r: r[key], changed=lambda r: r.get(field))
+    return before(cursor, overlap) if cursor else since, loaded
+
+
+def _advance(
+    state: MutableMapping[str, Any],
+    field: str,
+    rows: list[dict[str, Any]],
+    loaded: Fingerprints,
+) -> None:
+    """Move `state[field]` to the newest of `rows` (never back) and keep the fingerprints."""
+    stamps = [r[field] for r in rows if r.get(field)]
+    if stamps:
+        state[field] = max([state.get(field) or "", *stamps])
+    loaded.commit(state.get(field))
+
+
+def read_deployments(
+    reader: GitHubReader, state: dict[str, Any], since: str, overlap: float
+) -> Iterator[Any]:
+    """New deployments (newest first until `overlap` before the newest known one) and the
+    statuses of new and still unfinished ones."""
+    lower, loaded = _window(state, "created_at", since, overlap)
     unsettled: dict[str, str] = state.setdefault("unsettled", {})
     fresh: list[dict[str, Any]] = []
     for page in reader.pages("deployments", "deployments", {}):
-        kept, past = _newer(page, "created_at", cursor or since)
-        fresh += [d for d in kept if not (d["created_at"] == cursor and d["id"] in known)]
+        kept, past = _newer(page, "created_at", lower)
+        fresh += loaded.fresh(deployment_row(reader.repo, d) for d in kept)
         if past:
             break
     if fresh:
-        yield [deployment_row(reader.repo, d) for d in fresh]
+        yield fresh
     wanted = {str(d["id"]): d["created_at"] for d in fresh} | dict(unsettled)
     for deployment_id in sorted(wanted, key=int):
         statuses = [
@@ -82,45 +113,47 @@ def read_deployments(reader: GitHubReader, state: dict[str, Any], since: str) ->
             unsettled.pop(deployment_id, None)
         else:
             unsettled[deployment_id] = wanted[deployment_id]
-    if fresh:
-        newest = max(d["created_at"] for d in fresh)
-        ids = [d["id"] for d in fresh if d["created_at"] == newest]
-        if newest == cursor:
-            ids += list(known)
-        state["created_at"], state["ids_at_cursor"] = newest, sorted(set(ids))
+    _advance(state, "created_at", fresh, loaded)
 
 
 def read_workflow_runs(
-    reader: GitHubReader, state: dict[str, Any], since: str, workflow: str
+    reader: GitHubReader,
+    state: dict[str, Any],
+    since: str,
+    workflow: str,
+    overlap: float = OVERLAP_SECONDS,
 ) -> Iterator[Any]:
-    """Successful runs of `workflow` on the default branch created at or after the cursor."""
+    """Successful runs of `workflow` on the default branch created at or after `overlap`
+    before the cursor."""
     branch = state.get("default_branch")
     if branch is None:
         branch = reader.get("", "repository").json().get("default_branch") or "main"
         state["default_branch"] = branch
-    cursor = state.get("created_at") or since
-    params = {"branch": branch, "status": "success", "created": f">={cursor}"}
+    lower, loaded = _window(state, "created_at", since, overlap)
+    params = {"branch": branch, "status": "success", "created": f">={lower}"}
     path = f"actions/workflows/{workflow}/runs"
-    runs = [
-        run for page in reader.pages(path, "workflow runs", params, "workflow_runs") for run in page
-    ]
+    pages = reader.pages(path, "workflow runs", params, "workflow_runs")
+    runs = loaded.fresh(run_row(reader.repo, run) for page in pages for run in page)
     if runs:
-        yield [run_row(reader.repo, r) for r in runs]
-        state["created_at"] = max(r["created_at"] for r in runs)
+        yield runs
+    _advance(state, "created_at", runs, loaded)
 
 
-def read_releases(reader: GitHubReader, state: dict[str, Any], since: str) -> Iterator[Any]:
-    """Published releases (newest first) created at or after the cursor."""
-    cursor = state.get("created_at") or since
+def read_releases(
+    reader: GitHubReader, state: dict[str, Any], since: str, overlap: float
+) -> Iterator[Any]:
+    """Published releases (newest first) created at or after `overlap` before the cursor."""
+    lower, loaded = _window(state, "created_at", since, overlap)
     fresh: list[dict[str, Any]] = []
     for page in reader.pages("releases", "releases", {}):
-        kept, past = _newer(page, "created_at", cursor)
-        fresh += [r for r in kept if not r.get("draft") and r.get("published_at")]
+        kept, past = _newer(page, "created_at", lower)
+        published = [r for r in kept if not r.get("draft") and r.get("published_at")]
+        fresh += loaded.fresh(release_row(reader.repo, r) for r in published)
         if past:
             break
     if fresh:
-        yield [release_row(reader.repo, r) for r in fresh]
-        state["created_at"] = max(r["created_at"] for r in fresh)
+        yield fresh
+    _advance(state, "created_at", fresh, loaded)
 
 
 def resumable(
@@ -155,9 +188,10 @@ def deployment_resources(
     since: str,
     page_size: int = 100,
     pending: RunPlan | None = None,
+    overlap_seconds: int = OVERLAP_SECONDS,
 ) -> list[DltResource]:
     """The deployments and default-branch commits resources of one repository (`owner/name`);
-    `since` (ISO) bounds a first load."""
+    `since` (ISO) bounds a first load; each read starts `overlap_seconds` before its cursor."""
     reader = GitHubReader(session, base_url, repo, page_size)
     slug = _slug(repo)
 
@@ -173,12 +207,12 @@ def deployment_resources(
 
     def read_kind(state: MutableMapping[str, Any]) -> Iterator[Any]:
         if setting.kind == "deployments":
-            yield from read_deployments(reader, state, since)
+            yield from read_deployments(reader, state, since, overlap_seconds)
         elif setting.kind == "workflow":
             assert setting.workflow is not None
-            yield from read_workflow_runs(reader, state, since, setting.workflow)
+            yield from read_workflow_runs(reader, state, since, setting.workflow, overlap_seconds)
         else:
-            yield from read_releases(reader, state, since)
+            yield from read_releases(reader, state, since, overlap_seconds)
 
     @dlt.resource(
         name=f"commits__{slug}",
@@ -193,21 +227,11 @@ def deployment_resources(
         )
 
     def read_commits(state: MutableMapping[str, Any]) -> Iterator[Any]:
-        cursor = state.get("committed_at")
-        known = set(state.get("shas_at_cursor", []))
-        rows = [
-            commit_row(repo, c)
-            for page in reader.pages(
-                "commits", "default-branch commits", {"since": cursor or since}
-            )
-            for c in page
-        ]
-        rows = [r for r in rows if not (r["committed_at"] == cursor and r["sha"] in known)]
+        lower, loaded = _window(state, "committed_at", since, overlap_seconds, key="sha")
+        pages = reader.pages("commits", "default-branch commits", {"since": lower})
+        rows = loaded.fresh(commit_row(repo, c) for page in pages for c in page)
         if rows:
             yield rows
-            newest = max(r["committed_at"] for r in rows)
-            shas = {r["sha"] for r in rows if r["committed_at"] == newest}
-            state["committed_at"] = newest
-            state["shas_at_cursor"] = sorted(shas | (known if newest == cursor else set()))
+        _advance(state, "committed_at", rows, loaded)
 
     return [deployments, commits]

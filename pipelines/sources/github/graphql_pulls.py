@@ -27,6 +27,7 @@ from pipelines.sources.github.graphql_client import QueryTooHeavy, describe_erro
 from pipelines.sources.github.plan import RunPlan, wait_for_backfill
 from pipelines.sources.github.resumable_pulls import read_resumable
 from pipelines.sources.http import SourceError
+from pipelines.sources.overlap import OVERLAP_SECONDS
 
 log = logging.getLogger("pipelines.github")
 
@@ -218,9 +219,11 @@ def pull_requests_resource(
     since: datetime,
     backfill_until: datetime | None,
     pending: RunPlan | None = None,
+    overlap_seconds: int = OVERLAP_SECONDS,
 ) -> DltResource:
     """The GraphQL pull requests resource of one repository (named as the REST one was, so
-    its cursor in dlt state carries over); resumable between pages (`resumable_pulls.py`)."""
+    its cursor in dlt state carries over); resumable between pages (`resumable_pulls.py`),
+    re-reading `overlap_seconds` before its cursor."""
     reader = PullRequestReader(client, repo)
     name = f"pull_requests__{rows.repo_slug(repo)}"
 
@@ -238,7 +241,12 @@ def pull_requests_resource(
             return
         refresh = bool(pending and pending.full_refresh)
         for pulls in read_resumable(
-            reader, state, since=since, backfill_until=backfill_until, full_refresh=refresh
+            reader,
+            state,
+            since=since,
+            backfill_until=backfill_until,
+            full_refresh=refresh,
+            overlap_seconds=overlap_seconds,
         ):
             yield from page_items(pulls, repo)
 

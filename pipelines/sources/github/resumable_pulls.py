@@ -8,8 +8,12 @@ changed meanwhile (a pull request updated while the pass was paused moves to the
 list, ahead of the saved page cursor). The cursor moves only when a pass completes.
 
 The cursor is kept where dlt's incremental kept it for the REST reader
-(`incremental.updated_at.last_value`), beside the ids seen at that very second, so a rerun
-without changes loads nothing and a pull request updated in the same second is not missed.
+(`incremental.updated_at.last_value`). A pass from the cursor reads down to `overlap_seconds`
+before it, and the fingerprints of the pull requests loaded in that window
+(`pipelines.sources.overlap`) drop those re-read unchanged: a rerun without changes loads
+nothing, while one changed again within the cursor's second, or shown late with an older
+`updatedAt`, is loaded. A first pass with pages of 16 costs no page more as long as the first
+page reaches past the window.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import pendulum
 from pipelines.sources.github.graphql_rows import repo_slug
 from pipelines.sources.github.incremental import iso
 from pipelines.sources.github.plan import mark_loaded
+from pipelines.sources.overlap import OVERLAP_SECONDS, Fingerprints
 from pipelines.sources.run_budget import ResumePosition, current, stoppable
 
 log = logging.getLogger("pipelines.github")
@@ -36,7 +41,7 @@ def _parse(text: str | None) -> datetime | None:
 
 
 class Cursor:
-    """The newest `updated_at` loaded, and the ids loaded at that second."""
+    """The newest `updated_at` loaded."""
 
     def __init__(self, state: MutableMapping[str, Any]) -> None:
         self.slot = state.setdefault("incremental", {}).setdefault("updated_at", {})
@@ -45,19 +50,13 @@ class Cursor:
     def last_value(self) -> str | None:
         return self.slot.get("last_value")
 
-    @property
-    def ids_at_last(self) -> set[int]:
-        return set(self.slot.get("ids_at_last_value") or [])
-
-    def advance(self, newest: str | None, ids: list[int]) -> None:
+    def advance(self, newest: str | None) -> None:
         if newest is None:
             return
         last = self.last_value
         if last is None or _parse(newest) > _parse(last):  # type: ignore[operator]
             self.slot["last_value"] = newest
-            self.slot["ids_at_last_value"] = sorted(set(ids))
-        elif _parse(newest) == _parse(last):
-            self.slot["ids_at_last_value"] = sorted(self.ids_at_last | set(ids))
+        self.slot.pop("ids_at_last_value", None)  # the fingerprints replace the ids
 
 
 class _Pass:
@@ -68,7 +67,6 @@ class _Pass:
         self.after: str | None = position.get("after")
         self.count: int = position.get("count", 0)
         self.newest: str | None = position.get("newest")
-        self.ids_at_newest: list[int] = list(position.get("ids_at_newest") or [])
 
     def see(self, pulls: list[Data]) -> None:
         for pull in pulls:
@@ -76,18 +74,11 @@ class _Pass:
             if updated is None:
                 continue
             if self.newest is None or _parse(updated) > _parse(self.newest):  # type: ignore[operator]
-                self.newest, self.ids_at_newest = updated, [pull["databaseId"]]
-            elif _parse(updated) == _parse(self.newest):
-                self.ids_at_newest.append(pull["databaseId"])
+                self.newest = updated
         self.count += len(pulls)
 
     def position(self) -> Data:
-        return {
-            "after": self.after,
-            "count": self.count,
-            "newest": self.newest,
-            "ids_at_newest": self.ids_at_newest,
-        }
+        return {"after": self.after, "count": self.count, "newest": self.newest}
 
 
 def read_resumable(
@@ -97,9 +88,13 @@ def read_resumable(
     since: datetime,
     backfill_until: datetime | None,
     full_refresh: bool = False,
+    overlap_seconds: int = OVERLAP_SECONDS,
 ) -> Iterator[list[Data]]:
     """Complete pages of changed pull requests of `reader.repo` (see the module docstring)."""
     cursor = Cursor(state)
+    loaded = Fingerprints(
+        state, overlap_seconds, key=lambda p: p["databaseId"], changed=lambda p: p.get("updatedAt")
+    )
     resume = ResumePosition(state)
     has_cursor = cursor.last_value is not None
     if backfill_until is not None and has_cursor:
@@ -119,17 +114,18 @@ def read_resumable(
             resume.dropped.get("from"),
             plan["from"],
         )
-    completed = yield from _one_pass(reader, cursor, resume, plan, position, full_refresh)
+    completed = yield from _one_pass(reader, cursor, loaded, resume, plan, position, full_refresh)
     if completed and (position or {}).get("after") is not None and plan["until"] is None:
         # Pull requests changed while the pass was spread over runs moved ahead of it (a pass
         # resumed before its first page started at the top, as now: it missed nothing).
         plain = {"from": cursor.last_value, "until": None}
-        yield from _one_pass(reader, cursor, resume, plain, None, full_refresh)
+        yield from _one_pass(reader, cursor, loaded, resume, plain, None, full_refresh)
 
 
 def _one_pass(
     reader: Any,
     cursor: Cursor,
+    loaded: Fingerprints,
     resume: ResumePosition,
     plan: Data,
     position: Data | None,
@@ -138,7 +134,10 @@ def _one_pass(
     budget = current()
     progress = _Pass(position)
     start, end = _parse(plan["from"]), _parse(plan["until"])
-    skip_ids = cursor.ids_at_last if plan["from"] == cursor.last_value else set()
+    # A pass from the cursor re-reads its overlap; a first load or a backfill reads its range.
+    from_cursor = plan["until"] is None and plan["from"] == cursor.last_value
+    if from_cursor and start is not None:
+        start = start.subtract(seconds=loaded.overlap)  # type: ignore[attr-defined]
     if position is not None:
         log.info(
             "github %s: resuming after %s pull requests read earlier", reader.repo, progress.count
@@ -148,11 +147,7 @@ def _one_pass(
     pages = stoppable(reader.pages(start, end, after=progress.after), budget)
     more = True
     for pulls, after, more in pages:  # noqa: B007 - `more` of the last page is read below
-        fresh = [
-            p
-            for p in pulls
-            if not (p["databaseId"] in skip_ids and _parse(p.get("updatedAt")) == start)
-        ]
+        fresh = loaded.fresh(pulls) if plan["until"] is None else pulls
         progress.see(pulls)
         progress.after = after
         budget.progress(key, progress.count, unit="pull requests read", scope=reader.repo)
@@ -163,19 +158,20 @@ def _one_pass(
         return False
     resume.clear()
     if plan["until"] is None:
-        newest, ids = progress.newest, progress.ids_at_newest
+        newest, forget = progress.newest, None
         if reader.incomplete:
             # A partial error left pull requests incomplete: stop the cursor short of the
             # oldest of them (or keep it where it was, when unknown), to read them again.
             known = [ts for ts in reader.incomplete if ts is not None]
             newest = min(known, key=_parse) if len(known) == len(reader.incomplete) else None
-            ids = []
+            forget = newest or "0001-01-01T00:00:00Z"  # keep no fingerprint of what they touched
             log.warning(
                 "github %s: %d partial errors: the next run reads the affected pull requests again",
                 reader.repo,
                 len(reader.incomplete),
             )
-        cursor.advance(newest, ids)
+        cursor.advance(newest)
+        loaded.commit(cursor.last_value, forget_from=forget)
         mark_loaded(resume.state)
     budget.finished(key)
     return True

@@ -17,6 +17,7 @@ from pipelines.sources.linear.history import history_resource
 from pipelines.sources.linear.queries import PAGE_SIZE
 from pipelines.sources.linear.reconcile import reconcile_resources
 from pipelines.sources.linear.resumable import ReadOptions, read_entity
+from pipelines.sources.overlap import OVERLAP_SECONDS
 from pipelines.sources.run_budget import PendingAtStart
 
 DEFAULT_API_URL = "https://api.linear.app/graphql"
@@ -31,7 +32,7 @@ def linear_source(
     full_refresh: bool = False,
     entities: Sequence[str] | None = None,
     page_size: int = PAGE_SIZE,
-    overlap_seconds: int = 300,
+    overlap_seconds: int = OVERLAP_SECONDS,
     max_rate_limit_wait: float = 900.0,
     reconcile: bool = False,
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY,

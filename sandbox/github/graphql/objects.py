@@ -86,7 +86,10 @@ def _pull_requests(repo: Repo, info: GraphQLResolveInfo, **args: Any) -> Connect
     if args.get("labels"):
         wanted = set(args["labels"])
         rows = [p for p in rows if wanted & {label.name for label in p.labels}]
-    return paginate(rows, key, args, info, descending=descending)
+    page = paginate(rows, key, args, info, descending=descending)
+    if org.late is not None:  # what late visibility backdates from (`late_changes.py`)
+        org.late.served(f"pulls {repo.full_name}", (p.updated_at for p in page.nodes))
+    return page
 
 
 def _pull_request(repo: Repo, info: GraphQLResolveInfo, number: int) -> Pull | None:

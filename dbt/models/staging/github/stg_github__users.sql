@@ -2,9 +2,7 @@ with
 
 source as (
 
-    -- The columns read, listed rather than `select *`: Linear and GitHub both have a
-    -- `raw_users` table, and the BigQuery emulator the tests use expands `*` by bare table name,
-    -- so a query reading both (dim_users) would get one table's columns for the other.
+    -- the columns this model reads
     select
         id, login, name, email, company, type, site_admin, html_url, created_at, updated_at
     from {{ source('github', 'raw_users') }}

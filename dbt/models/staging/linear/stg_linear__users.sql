@@ -2,9 +2,7 @@ with
 
 source as (
 
-    -- The columns read, listed rather than `select *`: Linear and GitHub both have a
-    -- `raw_users` table, and the BigQuery emulator the tests use expands `*` by bare table name,
-    -- so a query reading both (dim_users) would get one table's columns for the other.
+    -- the columns this model reads
     select
         id, git_hub_user_id, name, display_name, email, timezone, url, active, admin, guest,
         created_at, updated_at, archived_at
