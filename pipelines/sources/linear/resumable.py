@@ -107,8 +107,6 @@ def _one_pass(
         window.commit()
         budget.finished(key)
         return True
-    if position is None and after is None:
-        return False  # stopped before its first page: nothing to resume, it starts afresh
     resume.save(
         plan,
         {"after": after, "count": count, **window.checkpoint()},
