@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
+from typing import Any
 
 import dlt
 from dlt.common.storages import LoadStorage, PackageStorage
+from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
 log = logging.getLogger("pipelines")
 
@@ -36,37 +39,72 @@ def archive_completed_packages(pipeline: dlt.Pipeline) -> list[str]:
     return moved
 
 
-def drop_doubled_root_rows(pipeline: dlt.Pipeline) -> dict[str, int]:
-    """Remove root-table rows that a crash-retried load doubled (same `_dlt_id`).
+def drop_doubled_rows(pipeline: dlt.Pipeline) -> dict[str, int]:
+    """Remove rows that a crash-retried load doubled: the same `_dlt_id` twice in a table
+    (without `_dlt_id`: the same primary key twice in one load, `_dlt_load_id`).
 
-    dlt's merge of a table with child tables inserts the staging rows whose row key is in a
-    deduplicated key list, without deduplicating the staging rows themselves; a load killed
-    after a staging copy wrote its rows, and retried, copies them twice, and both land. Called
-    after a run finished pending packages; returns table -> rows removed (DuckDB only: on
-    other destinations it only reports what it finds).
+    dlt's load marks a copy job completed only after its insert committed; a load killed in
+    between retries the job and copies its file twice. An appended table (a first load, see
+    `pipelines.sources.first_load`) then holds both copies; so does a merged table with child
+    tables (dlt inserts the staging rows whose row key is in a deduplicated key list, without
+    deduplicating the staging rows themselves). Called after a run finished pending packages;
+    returns table -> rows removed (DuckDB only: on other destinations it only reports what it
+    finds; BigQuery's load jobs have ids of their own, so a retry does not load twice).
     """
-    schema = pipeline.default_schema
-    tables = schema.data_tables()
-    parents = {t.get("parent") for t in tables}
-    roots = [t["name"] for t in tables if t.get("parent") is None and t["name"] in parents]
     removed: dict[str, int] = {}
     with pipeline.sql_client() as client:
-        for name in roots:
+        for table_schema in pipeline.default_schema.data_tables():
+            key = _row_identity(table_schema)
+            if not key:
+                continue
+            name = table_schema["name"]
             table = client.make_qualified_table_name(name)
-            rows = client.execute_sql(f"select count(*) - count(distinct _dlt_id) from {table}")
+            keys = ", ".join(client.escape_column_name(c) for c in key)
+            rows = client.execute_sql(
+                f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {table} "
+                f"group by {keys}) as copies"
+            )
             doubled = int(rows[0][0]) if rows else 0
             if not doubled:
                 continue
             removed[name] = doubled
             if pipeline.destination.destination_name != "duckdb":
-                log.warning(
-                    "%s has %d doubled rows (same _dlt_id) after a retried load", name, doubled
-                )
+                log.warning("%s has %d doubled rows after a retried load", name, doubled)
                 continue
             client.execute_sql(
                 f"delete from {table} where rowid in (select rowid from (select rowid, "
-                f"row_number() over (partition by _dlt_id order by rowid) as n from {table}) "
+                f"row_number() over (partition by {keys} order by rowid) as n from {table}) "
                 "where n > 1)"
             )
             log.warning("%s: removed %d rows a retried load had doubled", name, doubled)
     return removed
+
+
+def _row_identity(table: Any) -> list[str]:
+    """The columns that tell one loaded row from another within the table."""
+    columns = table.get("columns") or {}
+    if "_dlt_id" in columns:
+        return ["_dlt_id"]
+    primary = [name for name, column in columns.items() if column.get("primary_key")]
+    return [*primary, "_dlt_load_id"] if primary and "_dlt_load_id" in columns else []
+
+
+def tables_with_rows(pipeline: dlt.Pipeline, tables: Collection[str]) -> set[str]:
+    """Which of `tables` hold at least one row in the pipeline's dataset (an absent table or
+    dataset holds none; a destination that cannot say counts every table as holding rows)."""
+    try:
+        with pipeline.sql_client() as client:
+            if not client.has_dataset():
+                return set()
+            found = set()
+            for name in tables:
+                table = client.make_qualified_table_name(name)
+                try:
+                    if client.execute_sql(f"select 1 from {table} limit 1"):
+                        found.add(name)
+                except DatabaseUndefinedRelation:
+                    continue
+            return found
+    except Exception:
+        log.warning("could not tell which tables hold rows: every table merges", exc_info=True)
+        return set(tables)

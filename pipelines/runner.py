@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,13 +26,14 @@ from pipelines import transformations
 from pipelines.destination import Destination, duckdb_path, make_destination
 from pipelines.errors import RunFailed, step_failure
 from pipelines.logging_setup import LogLevel, configure_logging
-from pipelines.packages import archive_completed_packages, drop_doubled_root_rows
+from pipelines.packages import archive_completed_packages, drop_doubled_rows, tables_with_rows
 from pipelines.partial_run import (
     partial_of,
     resolve_max_duration,
     resuming_full_refresh,
 )
 from pipelines.sources import run_budget
+from pipelines.sources.first_load import plan_appends
 from pipelines.sources.stats import reset_stats
 from pipelines.summary import RunSummary
 
@@ -108,6 +110,12 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
             _check_same_api(pipeline, spec)
         _finish_pending(pipeline, summary)
         refresh = options.full_refresh and not resuming_full_refresh(_source_state(pipeline, spec))
+        summary.appended = plan_appends(
+            source,
+            _source_state(pipeline, spec),
+            partial(tables_with_rows, pipeline),
+            refresh=refresh,
+        )
         _sync(pipeline, source, refresh, summary)
         summary.api = stats
         summary.backfill_in_progress, summary.partial = partial_of(
@@ -174,7 +182,7 @@ def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
     with _Step("finish pending"):
         pipeline.normalize()
         info = pipeline.load()
-        drop_doubled_root_rows(pipeline)
+        drop_doubled_rows(pipeline)
     summary.pending_finished = pending
     _raise_on_failed_jobs(info)
 

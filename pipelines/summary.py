@@ -27,6 +27,7 @@ class RunSummary:
     dbt: DbtSummary | None = None
     partial: PartialRun | None = None  # set when the run stopped early (exit status 3)
     backfill_in_progress: list[str] = field(default_factory=list)
+    appended: list[str] = field(default_factory=list)  # first loads: appended, not merged
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (written to $PIPELINES_SUMMARY_FILE when set)."""
@@ -39,6 +40,7 @@ class RunSummary:
             "stage_seconds": self.stage_seconds,
             "partial": None if self.partial is None else self.partial.to_dict(),
             "backfill_in_progress": self.backfill_in_progress,
+            "appended": self.appended,
             "dbt": None
             if self.dbt is None
             else {"selection": self.dbt.selection, "counts": self.dbt.counts},

@@ -23,6 +23,7 @@ from typing import Any
 import dlt
 
 from pipelines import bigquery
+from pipelines.destination import duckdb_settings
 from pipelines.errors import RunFailed
 from pipelines.paths import REPO_ROOT
 
@@ -79,6 +80,8 @@ def dbt_environment(destination: str, duckdb_file: Path | None) -> Iterator[None
         if destination == "duckdb":
             assert duckdb_file is not None
             os.environ["DESTINATION__DUCKDB__CREDENTIALS"] = str(duckdb_file)
+            for name, value in duckdb_settings().items():  # the pipelines' memory cap
+                os.environ[f"DESTINATION__DUCKDB__{name.upper()}"] = value
             yield
         else:
             target = bigquery.resolve_target()

@@ -269,8 +269,24 @@ class ResumePosition:
 
 def pending_resumes(source_state: MutableMapping[str, Any]) -> list[str]:
     """Names of the resources of a dlt source state that hold a resume position."""
-    resources = source_state.get("resources") or {}
-    return sorted(name for name, state in resources.items() if state.get(STATE_KEY))
+    resources = list((source_state.get("resources") or {}).items())  # others may add theirs
+    return sorted(name for name, state in resources if state.get(STATE_KEY))
+
+
+class PendingAtStart:
+    """`pending_resumes` as the run's extract began: taken once, when the first resource asks
+    (before any resource of this run saved or dropped a position), so resources read
+    concurrently all get the same answer, whatever the order their threads run in."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._names: list[str] | None = None
+
+    def __call__(self, source_state: MutableMapping[str, Any]) -> list[str]:
+        with self._lock:
+            if self._names is None:
+                self._names = pending_resumes(source_state)
+            return self._names
 
 
 def full_refresh_in_progress(source_state: MutableMapping[str, Any]) -> bool:
@@ -280,6 +296,7 @@ def full_refresh_in_progress(source_state: MutableMapping[str, Any]) -> bool:
 
 
 __all__ = [
+    "PendingAtStart",
     "Progress",
     "ResumePosition",
     "RunBudget",

@@ -243,7 +243,7 @@ def test_rows_a_retried_load_doubled_are_removed(workspace: Workspace, sandbox: 
     import dlt
     import duckdb
 
-    from pipelines.packages import drop_doubled_root_rows
+    from pipelines.packages import drop_doubled_rows
 
     assert workspace.run("github", "--no-dbt").returncode == 0
     with duckdb.connect(str(workspace.duckdb_file)) as con:
@@ -257,6 +257,6 @@ def test_rows_a_retried_load_doubled_are_removed(workspace: Workspace, sandbox: 
         destination=dlt.destinations.duckdb(str(workspace.duckdb_file)),
         dataset_name="github",
     )
-    assert drop_doubled_root_rows(pipeline) == {"raw_pull_requests": 3}
-    assert drop_doubled_root_rows(pipeline) == {}
+    assert drop_doubled_rows(pipeline) == {"raw_pull_requests": 3}
+    assert drop_doubled_rows(pipeline) == {}
     assert_github_matches_truth(workspace, sandbox)

@@ -47,3 +47,30 @@ def test_partial_answer_needs_the_root_field() -> None:
     assert _has_root(partial, "issues")
     assert not _has_root(response({"data": None, "errors": errors}, {}, 200), "issues")
     assert not _has_root(response({"data": {}, "errors": errors}, {}, 200), "issues")
+
+
+def test_requests_in_flight_take_from_the_budget_so_none_is_sent_refused() -> None:
+    """Read concurrently, two requests sent on the last unit of budget would both go out; each
+    request takes one as it is sent, and an answer to an earlier request (sent before others
+    were) does not give it back within the same window."""
+    reset_ms = str(int((time.time() + 3600) * 1000))
+
+    def answer(remaining: int) -> Response:
+        return response(
+            {"data": {}},
+            {
+                "X-RateLimit-Requests-Limit": "100",
+                "X-RateLimit-Requests-Remaining": str(remaining),
+                "X-RateLimit-Requests-Reset": reset_ms,
+            },
+            200,
+        )
+
+    rules, stats = LinearRateLimits(), ApiStats("linear")
+    rules.observe(answer(2), stats)
+    assert rules.proactive_wait(stats) == 0  # first request in flight: 1 left
+    assert rules.proactive_wait(stats) == 0  # second: none left
+    assert rules.proactive_wait(stats) > 3000  # a third waits for the reset instead of a refusal
+    rules.observe(answer(1), stats)  # the first request's answer, counted before the second
+    assert stats.budgets["requests"].remaining == 0
+    assert rules.proactive_wait(stats) > 3000

@@ -9,7 +9,8 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
-from pipelines.sources.linear.client import LinearClient
+from pipelines.sources.first_load import append_on_first_load
+from pipelines.sources.linear.client import DEFAULT_MAX_CONCURRENCY, LinearClient
 from pipelines.sources.linear.entities import ENTITIES, Entity
 from pipelines.sources.linear.history import NAME as HISTORY
 from pipelines.sources.linear.history import history_resource
@@ -17,6 +18,7 @@ from pipelines.sources.linear.queries import PAGE_SIZE
 from pipelines.sources.linear.reconcile import reconcile_resources
 from pipelines.sources.linear.resumable import ReadOptions, read_entity
 from pipelines.sources.overlap import OVERLAP_SECONDS
+from pipelines.sources.run_budget import PendingAtStart
 
 DEFAULT_API_URL = "https://api.linear.app/graphql"
 
@@ -33,6 +35,7 @@ def linear_source(
     overlap_seconds: int = OVERLAP_SECONDS,
     max_rate_limit_wait: float = 900.0,
     reconcile: bool = False,
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
 ) -> list[DltResource]:
     """Linear's issues, comments and reference entities, into tables `raw_<entity>`.
 
@@ -49,20 +52,29 @@ def linear_source(
             between pages, loads what it read and the next run resumes.
         reconcile: Also list every issue, comment and attachment id and bring archive/trash
             state and hard deletes in line (`pipelines.sources.linear.reconcile`).
+        max_concurrency: Requests in flight at once: the entities are read concurrently
+            (threads of dlt's extract pool, `extract.workers`), within Linear's rate limits.
     """
-    client = LinearClient(api_url, api_key, max_rate_limit_wait=max_rate_limit_wait)
+    client = LinearClient(
+        api_url, api_key, max_rate_limit_wait=max_rate_limit_wait, max_concurrency=max_concurrency
+    )
+    pending = PendingAtStart()
     names = [e.name for e in ENTITIES] + [HISTORY]
     wanted = set(entities or names)
     unknown = wanted - set(names)
     if unknown:
         raise ValueError(f"unknown Linear entities: {sorted(unknown)}")
     overlap = timedelta(seconds=overlap_seconds)
-    history = [history_resource(client, since=since, backfill=backfill, overlap=overlap)]
+    # Issue history pages (a third of a first load's requests) are read alongside the others.
+    history = [
+        history_resource(client, since=since, backfill=backfill, overlap=overlap).parallelize()
+    ]
     resources = [
         entity_resource(
             entity,
             client,
             ReadOptions(since, backfill, full_refresh, page_size, overlap),
+            pending,
         )
         for entity in ENTITIES
         if entity.name in wanted
@@ -70,20 +82,28 @@ def linear_source(
     return resources + (reconcile_resources(client, page_size, wanted) if reconcile else [])
 
 
-def entity_resource(entity: Entity, client: LinearClient, options: ReadOptions) -> DltResource:
-    """Turn one declaration into a dlt resource (merge on the primary key)."""
+def entity_resource(
+    entity: Entity, client: LinearClient, options: ReadOptions, pending: PendingAtStart
+) -> DltResource:
+    """Turn one declaration into a dlt resource (merge on the primary key), read in a thread
+    of dlt's extract pool alongside the other entities (`parallelized`)."""
 
     def rows() -> Iterator[list[dict[str, Any]]]:
         source_state = dlt.current.source_state()
         source_state["endpoint"] = client.api_url
         state = dlt.current.resource_state()
-        yield from read_entity(entity, client, state, options, source_state)
+        yield from read_entity(entity, client, state, options, pending(source_state))
 
-    return dlt.resource(
-        rows,
-        name=entity.name,
-        table_name=entity.table,
-        primary_key=entity.primary_key,
-        write_disposition="merge",
-        columns=entity.columns,
-    )()
+    # A first pass reads each row once (keyset pages: a row changed meanwhile moves ahead of
+    # the cursor), so a table's first load may append (`first_load.py` decides per run).
+    return append_on_first_load(
+        dlt.resource(
+            rows,
+            name=entity.name,
+            table_name=entity.table,
+            primary_key=entity.primary_key,
+            write_disposition="merge",
+            columns=entity.columns,
+            parallelized=True,
+        )()
+    )

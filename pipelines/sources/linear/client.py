@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 #: Linear's budgets, as named in `X-RateLimit-<Budget>-Limit/-Remaining/-Reset` headers.
 BUDGETS = ("requests", "complexity", "endpoint-requests")
+REQUEST_BUDGETS = ("requests", "endpoint-requests")  # one taken per request
+#: Requests in flight at once (`sources.linear.max_concurrency`): entities are read in parallel.
+DEFAULT_MAX_CONCURRENCY = 4
 
 
 def _errors(response: Response) -> list[dict[str, Any]]:
@@ -63,9 +67,17 @@ def _report_partial(root_field: str, errors: list[dict[str, Any]], stats: ApiSta
 
 class LinearRateLimits(RateLimitRules):
     """Linear reports `RATELIMITED` errors (HTTP 400 or 429) and `X-RateLimit-*` budgets
-    whose resets are epoch milliseconds."""
+    whose resets are epoch milliseconds.
+
+    Thread-safe: entities are read concurrently, so the budgets are read and written under a
+    lock, and each request about to be sent takes one from the request budgets it knows
+    (a response never raises them again within the same window), so concurrent requests do not
+    all spend the last one and come back refused."""
 
     api = "linear"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
 
     def is_rate_limited(self, response: Response) -> bool:
         if response.status_code not in (400, 429):
@@ -85,41 +97,77 @@ class LinearRateLimits(RateLimitRules):
         return max(resets) if resets else None
 
     def observe(self, response: Response, stats: ApiStats) -> None:
-        for budget in BUDGETS:
-            prefix = f"X-RateLimit-{budget.title()}-"
-            limit = response.headers.get(prefix + "Limit")
-            if limit is None:
-                continue
-            remaining = response.headers.get(prefix + "Remaining")
-            reset = response.headers.get(prefix + "Reset")
-            stats.budgets[budget] = Budget(
-                limit=int(float(limit)),
-                remaining=int(float(remaining)) if remaining is not None else None,
-                reset_at=epoch_to_datetime(float(reset) / 1000) if reset else None,
-            )
+        with self._lock:
+            for budget in BUDGETS:
+                prefix = f"X-RateLimit-{budget.title()}-"
+                limit = response.headers.get(prefix + "Limit")
+                if limit is None:
+                    continue
+                remaining = response.headers.get(prefix + "Remaining")
+                reset = response.headers.get(prefix + "Reset")
+                seen = Budget(
+                    limit=int(float(limit)),
+                    remaining=int(float(remaining)) if remaining is not None else None,
+                    reset_at=epoch_to_datetime(float(reset) / 1000) if reset else None,
+                )
+                known = stats.budgets.get(budget)
+                if (
+                    known
+                    and known.reset_at == seen.reset_at
+                    and None
+                    not in (
+                        known.remaining,
+                        seen.remaining,
+                    )
+                ):
+                    # An answer to a request sent before others still in flight.
+                    seen.remaining = min(known.remaining, seen.remaining)  # type: ignore[type-var]
+                stats.budgets[budget] = seen
         complexity = response.headers.get("X-Complexity")
         if complexity:
             stats.add("complexity_points", float(complexity))
 
     def proactive_wait(self, stats: ApiStats) -> float:
-        """Wait for the reset instead of sending a request a spent budget would refuse."""
-        waits = [
-            budget.reset_at.timestamp() - time.time()
-            for budget in stats.budgets.values()
-            if budget.remaining == 0 and budget.reset_at is not None
-        ]
-        return max(max(waits) + 0.05, 0.0) if waits else 0.0
+        """Wait for the reset instead of sending a request a spent budget would refuse;
+        otherwise take the request about to be sent from the request budgets."""
+        with self._lock:
+            waits = [
+                budget.reset_at.timestamp() - time.time()
+                for budget in stats.budgets.values()
+                if budget.remaining == 0 and budget.reset_at is not None
+            ]
+            if waits:
+                return max(max(waits) + 0.05, 0.0)
+            for name in REQUEST_BUDGETS:
+                budget = stats.budgets.get(name)
+                if budget is not None and budget.remaining:
+                    budget.remaining -= 1
+            return 0.0
 
 
 class LinearClient:
     """Runs Relay-paginated GraphQL queries against Linear and yields pages of nodes."""
 
-    def __init__(self, api_url: str, api_key: str, *, max_rate_limit_wait: float) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        *,
+        max_rate_limit_wait: float,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+    ) -> None:
+        if not isinstance(max_concurrency, int) or max_concurrency < 1:
+            raise SourceError(
+                f"sources.linear.max_concurrency is {max_concurrency!r}: use a whole number of "
+                "requests in flight at once, 1 or more."
+            )
         self.api_url = api_url
         self.rules = LinearRateLimits()
+        self._slots = threading.BoundedSemaphore(max_concurrency)
         http = ApiClient(
             self.rules,
             max_rate_limit_wait=max_rate_limit_wait,
+            max_connections=max(max_concurrency, 10),
             # Personal API keys go raw in Authorization (OAuth tokens would use Bearer).
             headers={"Authorization": api_key, "Content-Type": "application/json"},
         )
@@ -152,14 +200,19 @@ class LinearClient:
             cursor_body_path="variables.after",
             has_more_path=f"data.{path}.pageInfo.hasNextPage",
         )
-        for page in self.rest.paginate(
+        pages = self.rest.paginate(
             path="",
             method="POST",
             json={"query": query, "variables": variables},
             paginator=paginator,
             data_selector=f"data.{path}.nodes",
             hooks={"response": [self._check(root_field)]},
-        ):
+        )
+        while True:
+            with self._slots:  # at most max_concurrency requests in flight (and their retries)
+                page = next(pages, None)
+            if page is None:
+                return
             info: Any = page.response.json().get("data") or {}
             for key in path.split("."):
                 info = (info or {}).get(key) or {}

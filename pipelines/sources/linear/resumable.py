@@ -17,7 +17,7 @@ from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import Entity, MalformedRecord
 from pipelines.sources.linear.queries import sync_query, sync_variables
 from pipelines.sources.linear.sync_window import SyncWindow
-from pipelines.sources.run_budget import ResumePosition, current, pending_resumes, stoppable
+from pipelines.sources.run_budget import ResumePosition, current, stoppable
 
 log = logging.getLogger("pipelines")
 
@@ -36,16 +36,17 @@ def read_entity(
     client: LinearClient,
     state: MutableMapping[str, Any],
     options: ReadOptions,
-    source_state: MutableMapping[str, Any],
+    pending: list[str],
 ) -> Iterator[list[dict[str, Any]]]:
     """Pages of new or changed rows of `entity`; a resumed pass is followed by a normal one.
 
-    While a backfill of other entities is in progress, an entity already loaded completely is
-    not read again (a reference entity's re-read and an event entity's incremental read cost
-    budget the backfill needs); the first run after the backfill reads it as usual."""
+    While a backfill of other entities is in progress (`pending`: the resources that held a
+    resume position when the run began), an entity already loaded completely is not read again
+    (a reference entity's re-read and an event entity's incremental read cost budget the
+    backfill needs); the first run after the backfill reads it as usual."""
     resumed = ResumePosition(state).pending
     loaded = not resumed and not options.backfill and _read_completely(entity, state)
-    if loaded and pending_resumes(source_state):
+    if loaded and pending:
         log.info("linear %s: loaded already; re-read once the backfill completes", entity.name)
         return
     completed = yield from _one_pass(entity, client, state, options)

@@ -1,0 +1,63 @@
+"""Linear's entities are read concurrently, at most `sources.linear.max_concurrency` requests in
+flight, with the same requests as one after another; overlap is counted from the sandbox's
+request log (when each request arrived and how long it took to answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sandbox import Sandbox
+from sandbox.core import LoggedRequest
+from tests.conftest import Workspace
+from tests.linear_truth import assert_linear_matches_truth
+
+
+def most_in_flight(log: list[LoggedRequest]) -> int:
+    """The most requests the sandbox was answering at once."""
+    events = sorted(
+        [(r.started_at, 1) for r in log] + [(r.started_at + r.duration_ms / 1000, -1) for r in log],
+        key=lambda e: (e[0], e[1]),  # an answer that ends as another arrives: not both in flight
+    )
+    level = peak = 0
+    for _, step in events:
+        level += step
+        peak = max(peak, level)
+    return peak
+
+
+def overlapping_entities(log: list[LoggedRequest]) -> int:
+    """Pairs of requests for different entities that the sandbox answered at the same time."""
+    spans = sorted((r.started_at, r.started_at + r.duration_ms / 1000, r.operation) for r in log)
+    pairs = 0
+    for i, (_start, end, operation) in enumerate(spans):
+        for other_start, _, other in spans[i + 1 :]:
+            if other_start >= end:
+                break
+            pairs += other != operation
+    return pairs
+
+
+def sync(
+    factory: Callable[..., Sandbox], workspaces: Callable[[Sandbox | None], Workspace], **env: str
+) -> tuple[Sandbox, list[LoggedRequest]]:
+    box = factory(latency_ms=30)
+    ws = workspaces(box)
+    ws.env.update({"SOURCES__LINEAR__PAGE_SIZE": "8", **env})  # many pages per entity
+    result = ws.run("linear", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_linear_matches_truth(ws, box)
+    return box, box.linear.log
+
+
+def test_entities_are_read_concurrently_within_max_concurrency(
+    sandbox_factory: Callable[..., Sandbox],
+    workspace_factory: Callable[[Sandbox | None], Workspace],
+) -> None:
+    _, parallel = sync(sandbox_factory, workspace_factory, SOURCES__LINEAR__MAX_CONCURRENCY="3")
+    _, serial = sync(sandbox_factory, workspace_factory, SOURCES__LINEAR__MAX_CONCURRENCY="1")
+
+    assert overlapping_entities(parallel) > 0
+    assert 2 <= most_in_flight(parallel) <= 3
+    assert most_in_flight(serial) == 1
+    # As many requests of each entity either way: concurrency changes when they are sent.
+    assert sorted(r.operation for r in parallel) == sorted(r.operation for r in serial)
