@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource
 
 from pipelines.sources.linear.client import LinearClient
@@ -72,11 +73,12 @@ def linear_source(
 def entity_resource(entity: Entity, client: LinearClient, options: ReadOptions) -> DltResource:
     """Turn one declaration into a dlt resource (merge on the primary key)."""
 
-    def rows() -> Iterator[list[dict[str, Any]]]:
+    def rows() -> Iterator[pa.Table | list[dict[str, Any]]]:
         source_state = dlt.current.source_state()
         source_state["endpoint"] = client.api_url
         state = dlt.current.resource_state()
-        yield from read_entity(entity, client, state, options, source_state)
+        for page in read_entity(entity, client, state, options, source_state):
+            yield entity.page(page)
 
     return dlt.resource(
         rows,
