@@ -6,9 +6,9 @@ tz=UTC]` (ISO text with any offset, or datetimes, converted to UTC), dates `date
 int64, `double` float64, `bool`, text; `json_text` values (objects, lists) are dumped to
 compact sorted JSON text, the form BigQuery can load from Parquet. Every declared column exists
 even when all its values are null. A field nobody declared (an API that added one) is kept, as
-text (JSON text for objects and lists): the load never fails on it and its values are not
-lost; declare it to type it. Each row also gets a fresh `_dlt_id`, as dlt's own normalizer
-would give it.
+text (JSON text for objects and lists) from its first non-null value on: the load never
+fails on it and its values are not lost; declare it to type it. Each row also gets a fresh
+`_dlt_id`, as dlt's own normalizer would give it.
 """
 
 from __future__ import annotations
@@ -64,6 +64,18 @@ def arrow_table(
         if not field.nullable and array.null_count:
             raise ValueError(f"column `{field.name}` is required but has {array.null_count} nulls")
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects as `parent__child` fields, as dlt's normalizer flattens them (an unset
+    object adds no fields; lists are left as they are)."""
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        if isinstance(value, Mapping):
+            out.update(flatten(value, f"{prefix}{name}__"))
+        else:
+            out[f"{prefix}{name}"] = value
+    return out
 
 
 def typed_array(values: list[Any], data_type: str) -> pa.Array:
@@ -132,7 +144,8 @@ def _as_text(value: Any) -> str | None:
 def _extra_fields(rows: Sequence[Mapping[str, Any]], columns: Mapping[str, str]) -> list[str]:
     seen: dict[str, None] = {}
     for row in rows:
-        for name in row:
-            if name not in columns and name != ROW_ID:
+        for name, value in row.items():
+            # All nulls say nothing of a type: like dlt, no column until a value comes.
+            if value is not None and name not in columns and name != ROW_ID:
                 seen[name] = None
     return list(seen)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pyarrow as pa
 import pytest
 
-from pipelines.sources.arrow_rows import arrow_table, typed_array
+from pipelines.sources.arrow_rows import arrow_table, flatten, typed_array
 from pipelines.sources.linear.entities import COMMENTS, ISSUES
 
 COLUMNS = {
@@ -86,7 +86,10 @@ def test_required_column_with_a_null_fails() -> None:
 
 
 def test_undeclared_fields_are_kept_as_text() -> None:
-    rows = [{"id": "a", "newField": 7}, {"id": "b", "nested": {"x": [1]}, "flagged": True}]
+    rows = [
+        {"id": "a", "newField": 7, "neverSet": None},
+        {"id": "b", "nested": {"x": [1]}, "flagged": True, "neverSet": None},
+    ]
     table = arrow_table(rows, {"id": "text"}, row_ids=False)
     assert table.schema.names == ["id", "newField", "nested", "flagged"]
     assert {table.schema.field(n).type for n in table.schema.names} == {pa.string()}
@@ -134,3 +137,14 @@ def test_linear_page_is_arrow_typed_by_the_declaration() -> None:
 def test_linear_entity_with_lists_stays_dicts_for_the_child_tables() -> None:
     rows = [{"id": "i1", "labels": ["l1"]}]
     assert ISSUES.page(rows) is rows
+
+
+def test_flatten_nests_objects_like_dlt() -> None:
+    row = {"id": 1, "user": {"login": "a", "id": 2, "team": {"slug": "t"}}, "actor": None}
+    assert flatten(row) == {
+        "id": 1,
+        "user__login": "a",
+        "user__id": 2,
+        "user__team__slug": "t",
+        "actor": None,
+    }
