@@ -7,13 +7,15 @@ int64, `double` float64, `bool`, text; `json_text` values (objects, lists) are d
 compact sorted JSON text, the form BigQuery can load from Parquet. Every declared column exists
 even when all its values are null. A field nobody declared (an API that added one) is kept, as
 text (JSON text for objects and lists) from its first non-null value on: the load never
-fails on it and its values are not lost; declare it to type it. Each row also gets a fresh
-`_dlt_id`, as dlt's own normalizer would give it.
+fails on it and its values are not lost; declare it to type it. A page with a value that does
+not fit its declared type stays rows (`arrow_or_rows`), for dlt to evolve. Each row also gets a
+fresh `_dlt_id`, as dlt's own normalizer would give it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -33,6 +35,7 @@ ARROW_TYPES: dict[str, pa.DataType] = {
     "date": pa.date32(),
 }
 ROW_ID = "_dlt_id"
+log = logging.getLogger("pipelines")
 _ROW_ID_LENGTH = 10  # what dlt's relational normalizer uses for `_dlt_id`
 
 
@@ -64,6 +67,19 @@ def arrow_table(
         if not field.nullable and array.null_count:
             raise ValueError(f"column `{field.name}` is required but has {array.null_count} nulls")
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+
+
+def arrow_or_rows(
+    rows: list[dict[str, Any]], columns: Mapping[str, str], required: Sequence[str] = ()
+) -> pa.Table | list[dict[str, Any]]:
+    """`arrow_table(rows, ...)`, or the rows themselves when a value does not fit its declared
+    type: dlt's row-wise normalizer then evolves that page as it always did (a variant column
+    `<column>__v_<type>`), so type drift in an API never fails the load."""
+    try:
+        return arrow_table(rows, columns, required)
+    except ValueError as exc:
+        log.info("a page of %d rows stays rows (dlt normalizes it): %s", len(rows), exc)
+        return rows
 
 
 def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pyarrow as pa
 import pytest
 
-from pipelines.sources.arrow_rows import arrow_table, flatten, typed_array
+from pipelines.sources.arrow_rows import arrow_or_rows, arrow_table, flatten, typed_array
 from pipelines.sources.linear.entities import COMMENTS, ISSUES
 
 COLUMNS = {
@@ -148,3 +148,11 @@ def test_flatten_nests_objects_like_dlt() -> None:
         "user__team__slug": "t",
         "actor": None,
     }
+
+
+def test_a_page_that_does_not_fit_stays_rows_for_dlt_to_evolve() -> None:
+    rows = [{"id": "a", "n": 1}, {"id": "b", "n": "many"}]
+    assert arrow_or_rows(rows, {"id": "text", "n": "bigint"}) is rows
+    fitting = arrow_or_rows(rows[:1], {"id": "text", "n": "bigint"})
+    assert isinstance(fitting, pa.Table)
+    assert fitting.column("n").to_pylist() == [1]
