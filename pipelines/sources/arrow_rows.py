@@ -20,6 +20,11 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+# Imported here, once, before any extract thread: pyarrow imports pandas lazily the first time
+# it builds a table, and dlt checks each item against `pandas.DataFrame`, so a parallelized
+# resource building its first table in a worker thread could make the main thread see a
+# half-imported pandas ("partially initialized module 'pandas'").
+import pandas  # noqa: F401
 import pyarrow as pa
 import pyarrow.compute as pc
 from dlt.common.utils import many_uniq_ids_base64
