@@ -101,3 +101,15 @@ def test_arrow_pages_load_typed_merged_and_evolving(tmp_path: Path) -> None:
     assert c1[3] == "u1" and c0[3] is None
     assert c3[4] is None and c3[5] == "yesterday"  # the drifted value: dlt's variant column
     assert all(r[6] and r[7] for r in rows)
+
+
+def test_the_builder_imports_pandas_before_any_extract_thread() -> None:
+    """pyarrow imports pandas lazily on the first table built; done in a parallelized
+    resource's worker thread, dlt's `pandas.DataFrame` check in the main thread saw a
+    half-imported module. The builder's import does it up front."""
+    code = "import sys, pipelines.sources.arrow_rows; print('pandas' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.stdout.strip() == "True", out.stderr[-2000:]
