@@ -16,9 +16,10 @@ Variants (each a fresh pipeline and DuckDB file; dlt configured from the project
 - `append`: the same with `write_disposition="append"` (no staging dataset, no merge SQL);
 - `no_child`: merge, but `max_table_nesting=0`: `labels` stays a JSON column of the issue row;
 - `append_no_child`: both;
-- `arrow_merge` / `arrow_append`: each page built into an Arrow table first (timed apart as
-  "build": that cost would move into the extract), which dlt writes to Parquet as is (no
-  row-wise normalizer; `labels` a list column, no child table), merged or appended.
+- `arrow_merge` / `arrow_append`: each page built into an Arrow table first, as the pipeline's
+  builder does (`pipelines/sources/arrow_rows.py`: declared types, a `_dlt_id` per row; timed
+  apart as "build": that cost is in the extract), which dlt writes to Parquet as is (no
+  row-wise normalizer; `labels` a `list<string>` column, no child table), merged or appended.
 
 Then the straight inserts of the same rows: `read_json` of the JSONL file, and the rows built
 into one Arrow table (build timed apart) inserted, best of `repeats`.
@@ -83,11 +84,26 @@ def typed_rows(entity: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def arrow_page(entity: Any, page: list[dict[str, Any]]) -> Any:
+    """A page as the pipeline builds Arrow pages (`pipelines/sources/arrow_rows.py`: declared
+    types, a `_dlt_id` per row), with each scalar list a `list<string>` column."""
+    import pyarrow as pa
+
+    from pipelines.sources.arrow_rows import arrow_table
+
+    declared = dict(entity.fields) | {f"{r}__id": "text" for r in entity.relations}
+    scalars = [{k: v for k, v in row.items() if k not in entity.lists} for row in page]
+    table = arrow_table(scalars, declared, required=(entity.primary_key,))
+    for name in entity.lists:
+        values = pa.array([row.get(name) or [] for row in page], pa.list_(pa.string()))
+        table = table.append_column(pa.field(name, values.type), values)
+    return table
+
+
 def run_variant(
     key: str, rows: list[dict[str, Any]], entity: Any, work_dir: Path
 ) -> dict[str, Any]:
     import dlt
-    import pyarrow as pa
 
     from pipelines.runner import LOADER_FILE_FORMAT
 
@@ -106,7 +122,7 @@ def run_variant(
     pages = [rows[i : i + PAGE] for i in range(0, len(rows), PAGE)]
     started = time.perf_counter()
     if spec["arrow"]:
-        data: list[Any] = [pa.Table.from_pylist(typed_rows(entity, page)) for page in pages]
+        data: list[Any] = [arrow_page(entity, page) for page in pages]
         build = time.perf_counter() - started
     else:
         data = copy.deepcopy(pages)  # dlt may change the dicts: each variant gets its own

@@ -15,6 +15,7 @@ import dlt
 import pendulum
 from dlt.sources import DltResource
 
+from pipelines.sources.arrow_rows import arrow_or_rows, flatten
 from pipelines.sources.github import graphql_queries as q
 from pipelines.sources.github import graphql_rows as rows
 from pipelines.sources.github.columns import (
@@ -207,9 +208,13 @@ def page_items(pulls: list[Data], repo: str) -> Iterator[Any]:
         ("raw_pr_timeline_events", rows.timeline_rows),
         ("raw_pr_review_requests", rows.review_request_rows),
     ):
-        items = [row for p in pulls for row in make(p, repo)]
+        # Nested objects flattened as dlt would: an Arrow table dlt writes as is.
+        items = [flatten(row) for p in pulls for row in make(p, repo)]
         if items:
-            yield dlt.mark.with_hints(items, _hints(table), create_table_variant=True)
+            key, columns = CHILD_TABLES[table]
+            declared = {name: hint["data_type"] for name, hint in columns.items()}
+            page = arrow_or_rows(items, declared, required=(key,))
+            yield dlt.mark.with_hints(page, _hints(table), create_table_variant=True)
 
 
 def pull_requests_resource(

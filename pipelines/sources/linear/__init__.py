@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.sources import DltResource
 
 from pipelines.sources.first_load import append_on_first_load
@@ -88,11 +89,12 @@ def entity_resource(
     """Turn one declaration into a dlt resource (merge on the primary key), read in a thread
     of dlt's extract pool alongside the other entities (`parallelized`)."""
 
-    def rows() -> Iterator[list[dict[str, Any]]]:
+    def rows() -> Iterator[pa.Table | list[dict[str, Any]]]:
         source_state = dlt.current.source_state()
         source_state["endpoint"] = client.api_url
         state = dlt.current.resource_state()
-        yield from read_entity(entity, client, state, options, pending(source_state))
+        for page in read_entity(entity, client, state, options, pending(source_state)):
+            yield entity.page(page)
 
     # A first pass reads each row once (keyset pages: a row changed meanwhile moves ahead of
     # the cursor), so a table's first load may append (`first_load.py` decides per run).

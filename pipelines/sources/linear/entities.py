@@ -12,6 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import pyarrow as pa
+
+from pipelines.sources.arrow_rows import arrow_or_rows
+
 #: Event-like entities are read from `--since` (first load / backfill) and then by cursor.
 #: Reference entities are small and always read whole; only rows that changed are loaded.
 Kind = Literal["event", "reference"]
@@ -71,6 +75,17 @@ class Entity:
             if data_type == JSON and row.get(name) is not None:
                 row[name] = json.dumps(row[name], sort_keys=True, separators=(",", ":"))
         return row
+
+    def page(self, rows: list[dict[str, Any]]) -> pa.Table | list[dict[str, Any]]:
+        """A page of prepared rows as the resource yields it: an Arrow table typed by the
+        declaration (dlt skips its row-wise normalizer), or the dicts themselves where the
+        entity has lists (dlt unnests those into the child tables `raw_<entity>__<list>`) or
+        a value does not fit its type (dlt evolves the table)."""
+        if self.lists:
+            return rows
+        declared = dict(self.fields)
+        declared.update({f"{relation}__id": TEXT for relation in self.relations})
+        return arrow_or_rows(rows, declared, required=(self.primary_key,))
 
     @property
     def columns(self) -> dict[str, dict[str, object]]:

@@ -1,0 +1,115 @@
+"""Arrow pages through real dlt into a real DuckDB file, configured as the pipelines are
+(`.dlt/config.toml`): typed columns, `_dlt_load_id` and `_dlt_id` on every row, merge on the
+key, a field nobody declared kept as text, a value of another type evolved by dlt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# Two loads of Linear comments through the resource's own hints and `Entity.page`.
+LOAD = """
+import json, sys
+import dlt
+from pipelines.sources.linear.entities import COMMENTS
+
+db, batches = sys.argv[1], json.loads(sys.argv[2])
+pipeline = dlt.pipeline("arrow_load", destination=dlt.destinations.duckdb(credentials=db),
+                        dataset_name="linear")
+for batch in batches:
+    pages = [COMMENTS.page([COMMENTS.prepare(row) for row in page]) for page in batch]
+    kinds = sorted({type(p).__name__ for p in pages})
+    resource = dlt.resource(pages, name="comments", table_name=COMMENTS.table,
+                            primary_key="id", write_disposition="merge",
+                            columns=COMMENTS.columns)
+    pipeline.run(resource, loader_file_format="parquet")
+    print(json.dumps(kinds))
+"""
+
+
+def _comment(i: int, updated: str, **extra: object) -> dict[str, object]:
+    return {
+        "id": f"c{i}",
+        "url": f"https://linear.app/c{i}",
+        "createdAt": "2024-01-01T00:00:00.000Z",
+        "updatedAt": updated,
+        "archivedAt": None,
+        "editedAt": None,
+        "issue": {"id": "i1"},
+        "user": {"id": "u1"} if i % 2 else None,
+        "parent": None,
+        **extra,
+    }
+
+
+def test_arrow_pages_load_typed_merged_and_evolving(tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    first = [[_comment(i, "2024-01-02T00:00:00.000Z") for i in range(3)]]
+    second = [
+        # c0 changed (an offset, 12:00 UTC), with a field the API started sending
+        [_comment(0, "2024-01-03T14:00:00+02:00", reactionCount=4)],
+        # a page whose `editedAt` is not a timestamp: stays rows, dlt evolves a variant column
+        [_comment(3, "2024-01-03T00:00:00.000Z", editedAt="yesterday")],
+    ]
+    env = {
+        **os.environ,
+        "DLT_PROJECT_DIR": str(REPO_ROOT),
+        "DLT_DATA_DIR": str(tmp_path / "dlt"),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD, str(db), json.dumps([first, second])],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    kinds = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("[")]
+    assert kinds == [["Table"], ["Table", "list"]]
+    with duckdb.connect(str(db), read_only=True) as con:
+        types = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'linear' and table_name = 'raw_comments'"
+            ).fetchall()
+        )
+        rows = con.execute(
+            "select id, updated_at, reaction_count, user__id, edited_at, edited_at__v_text, "
+            "_dlt_load_id is not null, _dlt_id is not null "
+            "from linear.raw_comments order by id"
+        ).fetchall()
+        loads = con.execute("select count(*) from linear._dlt_loads").fetchone()
+    assert types["updated_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["created_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["issue__id"] == "VARCHAR"
+    assert types["reaction_count"] == "VARCHAR"  # undeclared: kept, as text
+    assert loads == (2,)
+    assert [r[0] for r in rows] == ["c0", "c1", "c2", "c3"]  # merged: one row per id
+    c0, c1, _, c3 = rows
+    assert c0[1].isoformat().startswith("2024-01-03T12:00:00")
+    assert c0[2] == "4" and c1[2] is None
+    assert c1[3] == "u1" and c0[3] is None
+    assert c3[4] is None and c3[5] == "yesterday"  # the drifted value: dlt's variant column
+    assert all(r[6] and r[7] for r in rows)
+
+
+def test_the_builder_imports_pandas_before_any_extract_thread() -> None:
+    """pyarrow imports pandas lazily on the first table built; done in a parallelized
+    resource's worker thread, dlt's `pandas.DataFrame` check in the main thread saw a
+    half-imported module. The builder's import does it up front."""
+    code = "import sys, pipelines.sources.arrow_rows; print('pandas' in sys.modules)"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.stdout.strip() == "True", out.stderr[-2000:]
