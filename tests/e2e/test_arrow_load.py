@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from pipelines.paths import REPO_ROOT
 
 # Two loads of Linear comments through the resource's own hints and `Entity.page`.
 LOAD = """
