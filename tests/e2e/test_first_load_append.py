@@ -10,8 +10,8 @@ from typing import Any
 import duckdb
 
 from sandbox import Sandbox
-from tests.support.workspace import Workspace
 from tests.support.linear_truth import TABLES, assert_linear_matches_truth
+from tests.support.workspace import Workspace
 
 ENTITY_TABLES = {*TABLES.values(), "raw_attachments"}
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sandbox import Sandbox
+from tests.support.github_truth import (
+    assert_github_graphql_matches_truth,
+    assert_github_matches_truth,
+)
 from tests.support.workspace import Workspace
-from tests.support.github_truth import assert_github_graphql_matches_truth, assert_github_matches_truth
 
 
 def assert_titles_match(ws: Workspace, box: Sandbox) -> None:

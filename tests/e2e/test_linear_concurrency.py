@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from sandbox import Sandbox
 from sandbox.core import LoggedRequest
-from tests.support.workspace import Workspace
 from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import Workspace
 
 
 def most_in_flight(log: list[LoggedRequest]) -> int:
