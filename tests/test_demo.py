@@ -160,6 +160,19 @@ def truth(anchor: datetime, changed: bool) -> Sandbox:
     return box
 
 
+def assert_delivery_questions_answer_every_metric(clone: Clone) -> None:
+    """The delivery questions (DORA, cycles) show every metric: each metric column is non-zero
+    in some row (the company completes cycle issues and rolls unfinished ones over)."""
+    from demo.warehouse import QUESTIONS
+
+    for prefix, keys in (("DORA for the last 4 weeks", 2), ("Did the last cycles finish", 3)):
+        [question] = [q for q in QUESTIONS if q.title.startswith(prefix)]
+        rows = clone.query(question.sql)
+        assert rows, prefix
+        for index in range(keys, len(rows[0])):
+            assert any(row[index] for row in rows), (prefix, index, rows)
+
+
 def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
     first = clone.make_demo()
     assert first.returncode == 0, first.stderr
@@ -206,6 +219,7 @@ def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
         assert clone.count(mart) == n, mart
         assert re.search(rf"^  {re.escape(mart)}\s+{n:,}$", out, re.M), mart
     assert clone.count("linear.bridge_issue_pull_requests") > 0
+    assert_delivery_questions_answer_every_metric(clone)
     run = clone.state["runs"][-1]
     assert (run["number"], run["result"], run["changes"]) == (1, "ok", False)
     for source in ("linear", "github"):
