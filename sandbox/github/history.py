@@ -22,6 +22,8 @@ COPILOT_ID = 175_728_472
 FIRST_EVENT_ID = 1_000_000_000
 COMMIT_MESSAGES = ["Address review comments", "Fix tests", "Refactor", "Update docs", "WIP"]
 DISMISSALS = ["Outdated after new commits", "Addressed offline", "Re-review needed"]
+#: Share of pull requests reviewed by a person whose author pushes commits after that review.
+REWORK_SHARE = 0.4
 
 
 def copilot(world: World) -> Account:
@@ -138,6 +140,16 @@ def new_commits(pull: Pull) -> list[Commit]:
     return _as_commits(rng, pull, pull.title, times, times)
 
 
+def rebased_commits(pull: Pull, at: datetime) -> list[Commit]:
+    """A force-push's rebase at `at`: `pull.commits` commits with new oids (the last one
+    `pull.head_sha`), the old author times kept and committed at `at`."""
+    rng = random.Random(pull.id ^ int(at.timestamp()))
+    old = [c.authored_at for c in pull.commit_list]
+    authored = sorted(old)[: pull.commits] or [at]
+    authored += [at] * (pull.commits - len(authored))
+    return _as_commits(rng, pull, pull.title, authored, [at] * len(authored))
+
+
 # -- generation ----------------------------------------------------------------------------------
 def _span_end(pull: Pull) -> datetime:
     return pull.updated_at
@@ -191,7 +203,32 @@ def _commits(rng: random.Random, pull: Pull, seed: _Seed) -> list[Commit]:
     committed = [
         min(t + timedelta(seconds=int(rng.random() * 120)), max(last, t)) for t in authored
     ]
+    authored, committed = _rework(pull, seed, authored, committed)
     return _as_commits(rng, pull, seed.title, authored, committed)
+
+
+def _rework(
+    pull: Pull, seed: _Seed, authored: list[datetime], committed: list[datetime]
+) -> tuple[list[datetime], list[datetime]]:
+    """Rework: for some pull requests a person (not the author, not a bot) reviewed, the last
+    commits (never the first) come after that first review and before the pull request
+    closed. Drawn from a stream of its own, so the rest of the pull request's history stays."""
+    rng = random.Random(seed.rng_seed ^ 0x5EED)
+    people = [
+        r.submitted_at
+        for r in seed.reviews
+        if r.submitted_at and r.user is not pull.user and r.user.type != "Bot"
+    ]
+    if len(authored) < 2 or not people or rng.random() >= REWORK_SHARE:
+        return authored, committed
+    start = min(people) + timedelta(minutes=1)
+    until = min(seed.closed_at or seed.end, seed.end)
+    if until - start < timedelta(minutes=2):
+        return authored, committed
+    k = rng.randint(1, len(authored) - 1)
+    later = sorted(between(rng, start, until - timedelta(minutes=1)) for _ in range(k))
+    later_committed = [t + timedelta(seconds=int(rng.random() * 60)) for t in later]
+    return authored[:-k] + later, committed[:-k] + later_committed
 
 
 def _as_commits(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
-from sandbox.github.history import new_commits, record
+from sandbox.github.history import new_commits, rebased_commits, record
 from sandbox.github.models import Account, IssueComment, Pull, Repo, ReviewComment
 from sandbox.github.vocab import COMMENT_BODIES, UNRELATED_BRANCHES, UNRELATED_TITLES
 from sandbox.github.world import World, new_review, new_review_comment, sha, slug
@@ -222,6 +222,20 @@ class Mutations:
                 pull.commit_list = new_commits(pull)
                 self.world.pulls.append(pull)
                 self._index_pull(pull)
+                out.append(self._key(pull))
+            self._changed()
+            return out
+
+    def force_push_pulls(self, k: int = 1) -> list[PullKey]:
+        """Rebase and force-push k open pull requests, dropping a commit where there are
+        several: every commit is new (new oids, committed now), the old ones are gone."""
+        with self.lock:
+            at, out = self.clock.tick(), []
+            for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+                pull.commits = max(1, pull.commits - 1)
+                pull.head_sha = sha(self.rng)
+                pull.commit_list = rebased_commits(pull, at)
+                self._touch(pull, at)
                 out.append(self._key(pull))
             self._changed()
             return out

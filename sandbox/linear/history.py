@@ -176,6 +176,10 @@ def seed(
     if issue["assignee"] is not None:
         record(rng, issue, created, actor=issue["creator"], toAssigneeId=issue["assignee"]["id"])
     _seed_cycles(rng, issue, cycles, created, updated, actor)
+    rolled = _plan_and_roll_over(issue, cycles, created, actor)
+    if rolled > updated:  # a roll-over is a change: it moves updatedAt
+        updated = rolled
+        set_time(issue, "updatedAt", updated)
     _seed_labels(issue, created, updated, actor)
 
 
@@ -235,6 +239,45 @@ def _seed_cycles(
                 left = joined + 1 + int(rng.random() * (last - joined - 1))
                 record(rng, issue, left, actor=actor, fromCycleId=taken["id"])
                 break
+
+
+#: Share of completed issues never in a cycle that are put in the cycle they were completed in.
+PLANNED_SHARE = 0.5
+
+
+def _plan_and_roll_over(issue: Row, cycles: list[Row], created: int, actor: Row | None) -> int:
+    """Some completed issues that were in no cycle are planned into the cycle they were
+    completed in (at its start, or their creation); then Linear's roll-over: when a cycle
+    completes, an issue in it that is neither completed nor canceled by its end moves to the
+    next cycle, at that end (the history records the move), cycle after cycle. Its own random
+    stream per issue, so the rest of the seeded history stays as it was. Returns the time of
+    the issue's last cycle change (0 when none)."""
+    rng = random.Random(f"linear:history:cycles:{issue['id']}")
+    completed, canceled = _ms(issue["completedAt"]), _ms(issue["canceledAt"])
+    done = min((t for t in (completed, canceled) if t is not None), default=None)
+    last = 0
+    ever_in_cycle = any(e["toCycleId"] or e["fromCycleId"] for e in issue.get("_history", []))
+    if issue["cycle"] is None and not ever_in_cycle and completed is not None:
+        for cycle in cycles:
+            starts, ends = cycle["_startsAt"], parse_datetime(cycle["endsAt"])
+            if starts <= completed < ends and rng.random() < PLANNED_SHARE:
+                last = min(max(created, starts), completed)
+                record(rng, issue, last, actor=actor, toCycleId=cycle["id"])
+                issue["cycle"] = cycle
+                break
+    cycle = issue["cycle"]
+    if cycle is None:
+        return last
+    index = cycles.index(cycle)
+    while cycle["completedAt"] is not None and index + 1 < len(cycles):
+        ends = parse_datetime(cycle["endsAt"])
+        if done is not None and done < ends:
+            break
+        following = cycles[index + 1]
+        record(rng, issue, ends, actor=None, fromCycleId=cycle["id"], toCycleId=following["id"])
+        cycle, index, last = following, index + 1, ends
+    issue["cycle"] = cycle
+    return last
 
 
 def spans_truth(issues: list[Row]) -> list[dict[str, Any]]:

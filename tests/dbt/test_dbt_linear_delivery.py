@@ -8,6 +8,8 @@ import pytest
 
 from tests.dbt.dbt_support import DbtRun
 from tests.support.cycle_truth import expected_cycles, expected_weekly_team
+from tests.support.delivery_truth import _at, expected_link_delivery
+from tests.support.pr_stage_truth import expected_stages
 
 pytestmark = pytest.mark.xdist_group("dbt-warehouse")
 
@@ -29,10 +31,12 @@ def test_fct_cycles_match_the_truth(dbt_run: DbtRun) -> None:
         got = rows[cycle_id]
         assert {k: got[k] for k in COUNTS} == {k: want[k] for k in COUNTS}, cycle_id
         assert got["completion_rate"] == pytest.approx(want["completion_rate"]), cycle_id
-    # The tiny company exercises these rules; none of its few cycle issues is completed yet
-    # (completion is covered by the dbt unit test test_cycle_scope_completion_and_carry_over).
-    for kind in ("committed_issues", "added_issues", "removed_issues", "carried_over_issues"):
+    # The tiny company exercises every rule: issues completed within their cycle, and
+    # unfinished ones rolled over to the next cycle when theirs completed (sandbox roll-over)
+    for kind in COUNTS:
         assert sum(w[kind] or 0 for w in expected.values()) > 0, kind
+    rolled = [e for e in dbt_run.truth.history if e["fromCycleId"] and e["toCycleId"]]
+    assert rolled, "no issue rolled over to the next cycle"
     assert any(w["carried_over_issues"] is None for w in expected.values()), "a running cycle"
 
 
@@ -83,3 +87,35 @@ def test_fct_issues_follow_the_first_linked_pull_request(dbt_run: DbtRun) -> Non
             hours = (row["pr_merged_at"] - row["pr_ready_at"]).total_seconds() / 3600
             assert row["hours_pr_ready_to_merged"] == pytest.approx(hours, abs=1e-6)
     assert any(r["hours_merged_to_completed"] is not None for r in linked)
+
+
+LINK_TIMES = ("pr_opened_at", "first_commit_at", "pr_ready_at", "pr_merged_at")
+
+
+def test_bridge_links_carry_the_truths_delivery_steps(dbt_run: DbtRun) -> None:
+    """Every link of the bridge: its pull request's steps and the hours between them, from the
+    sandbox's truth (which links exist is tested against the truth elsewhere)."""
+    truth = dbt_run.truth
+    rows = {
+        (r["issue_id"], r["pull_request_id"]): r
+        for r in dbt_run.records("select * from linear.bridge_issue_pull_requests")
+    }
+    stages = expected_stages(truth.github, truth.pull_history, truth.deployments)
+    expected = expected_link_delivery(
+        list(rows), truth.linear["issues"], truth.github["pull_requests"], stages
+    )
+    for key, want in expected.items():
+        got = rows[key]
+        for column, value in want.items():
+            if column in LINK_TIMES:
+                assert _at(got[column]) == value, (key, column)
+            elif value is None:
+                assert got[column] is None, (key, column)
+            else:
+                assert got[column] == pytest.approx(value, abs=1e-6), (key, column)
+    wants = list(expected.values())
+    assert any(w["hours_pr_ready_to_merged"] is not None for w in wants)
+    assert any((w["hours_started_to_first_commit"] or 0) > 0 for w in wants)
+    # an issue delivered by several pull requests shows each on its own link
+    issues = [issue for issue, _ in expected]
+    assert len(set(issues)) < len(issues)

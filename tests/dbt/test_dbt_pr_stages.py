@@ -51,6 +51,8 @@ def test_every_stage_of_every_pull_request_matches_the_sandbox(dbt_run: DbtRun) 
     assert any(w["merged_at"] and w["pickup_hours"] is None for w in wants)  # never reviewed
     assert any(w["merge_hours"] for w in wants) and any(w["deploy_hours"] for w in wants)
     assert any(w["changes_requested_count"] for w in wants)
+    assert any(w["commits_after_first_review"] for w in wants)  # rework
+    assert any(w["first_reviewed_at"] and not w["commits_after_first_review"] for w in wants)
     assert any(w["coding_hours"] == 0 for w in wants)  # force-pushed after opening
     assert {w["size_bucket"] for w in wants} >= {"s", "m"}
 

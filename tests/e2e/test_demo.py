@@ -155,6 +155,36 @@ def truth(anchor: datetime, changed: bool) -> Sandbox:
     return box
 
 
+def assert_delivery_questions_answer_every_metric(clone: Clone) -> None:
+    """The delivery questions show their metrics: each metric column named here is non-zero in
+    some row (the company completes cycle issues and rolls unfinished ones over). DORA's
+    failure rate and time to restore are left out: in the last 4 weeks the demo company may
+    deploy without a failure."""
+    from demo.warehouse import QUESTIONS
+
+    wanted = {
+        "Where does PR time go": ("coding", "pickup", "review", "merge", "deploy"),
+        "DORA for the last 4 weeks": ("deployments", "lead_time_p50_hours"),
+        "Did the last cycles finish": (
+            "committed",
+            "added",
+            "removed",
+            "completed",
+            "carried_over",
+            "completed_pct",
+        ),
+    }
+    with duckdb.connect(str(clone.warehouse), read_only=True) as con:
+        for prefix, columns in wanted.items():
+            [question] = [q for q in QUESTIONS if q.title.startswith(prefix)]
+            cursor = con.execute(question.sql)
+            names = [d[0] for d in cursor.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            assert rows, prefix
+            for column in columns:
+                assert any(row[column] for row in rows), (prefix, column, rows)
+
+
 def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
     first = clone.make_demo()
     assert first.returncode == 0, first.stderr
@@ -201,6 +231,7 @@ def test_demo_twice_the_second_run_incremental(clone: Clone) -> None:
         assert clone.count(mart) == n, mart
         assert re.search(rf"^  {re.escape(mart)}\s+{n:,}$", out, re.M), mart
     assert clone.count("linear.bridge_issue_pull_requests") > 0
+    assert_delivery_questions_answer_every_metric(clone)
     run = clone.state["runs"][-1]
     assert (run["number"], run["result"], run["changes"]) == (1, "ok", False)
     for source in ("linear", "github"):

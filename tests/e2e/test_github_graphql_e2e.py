@@ -90,6 +90,24 @@ def test_a_partial_result_loads_what_came_and_heals(workspace: Workspace, sandbo
     assert_github_graphql_matches_truth(workspace, sandbox)
 
 
+def test_a_force_push_replaces_a_pull_requests_commits(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """Every commit of a pull request is loaded; after a rebase and force-push the next run
+    loads the new ones and the old ones (kept in the raw table, merged on their own id) stay
+    behind with the older read of the pull request, so current commits match GitHub's."""
+    assert workspace.run("github", "--no-dbt").returncode == 0
+    before = set(workspace.column("select id from github.raw_pr_commits"))
+    pushed = sandbox.github.org_data.force_push_pulls(2)
+    assert len(pushed) == 2
+
+    result = workspace.run("github", "--no-dbt")
+    assert result.returncode == 0, result.output
+    assert_github_graphql_matches_truth(workspace, sandbox)
+    after = set(workspace.column("select id from github.raw_pr_commits"))
+    assert before < after  # the old commits stay in the raw table, the new ones came
+
+
 def test_every_repository_of_the_org(workspace: Workspace, sandbox: Sandbox) -> None:
     """`owner/*`: the org's non-archived repositories, discovered each run; a new one starts
     its own backfill, an archived one is reported, not fatal."""

@@ -23,8 +23,9 @@ from graphql import (
 
 from sandbox import GITHUB_TOKEN, Company, Sandbox, Size
 from sandbox.github.graphql.schema import executable_schema
-from sandbox.github.history import commits_of, timeline_of
+from sandbox.github.history import commits_of, rebased_commits, timeline_of
 from sandbox.github.server import GitHubServer
+from sandbox.github.shapes import node_id
 
 PULLS = """query Pulls($owner: String!, $name: String!, $after: String) {
   rateLimit { cost remaining resetAt nodeCount }
@@ -218,6 +219,56 @@ def test_timeline_and_commits_agree_with_the_pull_requests(gh: GitHubServer) -> 
     )
     kinds = {e.kind for p in everything for e in timeline_of(p)}
     assert {"ReadyForReviewEvent", "ReviewRequestedEvent", "MergedEvent", "ClosedEvent"} <= kinds
+
+    # rework: some pull requests have commits after their first review by a person, none
+    # after the pull request closed
+    def first_review(p: Any) -> Any:
+        times = [
+            r.submitted_at
+            for r in p.reviews
+            if r.submitted_at and r.user is not p.user and r.user.type != "Bot"
+        ]
+        return min(times, default=None)
+
+    reworked = [
+        p
+        for p in everything
+        if first_review(p) and any(c.committed_at > first_review(p) for c in commits_of(p))
+    ]
+    assert reworked
+    assert all(
+        c.committed_at <= (p.closed_at or p.updated_at) for p in reworked for c in commits_of(p)
+    )
+
+
+COMMITS = """query($id: ID!, $after: String) { node(id: $id) { ... on PullRequest {
+  commits(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+    nodes { id commit { oid committedDate } } } } } }"""
+
+
+def test_a_rebased_branch_of_many_commits_pages_in_branch_order() -> None:
+    """After a rebase every commit is committed at once: the list keeps branch order across
+    pages (GitHub's order), and the old commits are gone."""
+    company = Company(seed=3, size=Size(repos=1, pulls=30))
+    with GitHubServer(company, [], token="t0k") as server:
+        org = server.org_data
+        pull = next(p for p in org.world.pulls if p.state == "open")
+        before = {c.oid for c in commits_of(pull)}
+        pull.commits, pull.head_sha = 130, "f" * 40
+        pull.commit_list = rebased_commits(pull, org.clock.tick())
+        oids, after, node = [], None, node_id("PullRequest", pull.id)
+        while True:
+            _, _, body = post(
+                server.graphql_url, COMMITS, {"id": node, "after": after}, token="t0k"
+            )
+            page = body["data"]["node"]["commits"]
+            oids += [n["commit"]["oid"] for n in page["nodes"]]
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+        assert oids == [c.oid for c in commits_of(pull)] and len(oids) == 130
+        assert oids[-1] == pull.head_sha and not before & set(oids)
+        assert len({c.committed_at for c in commits_of(pull)}) == 1
 
 
 def test_cost_budget_and_headers(gh: GitHubServer) -> None:

@@ -105,3 +105,36 @@ def expected_weekly(
         }
         for key, w in weeks.items()
     }
+
+
+def _signed_hours(start: datetime | None, end: datetime | None) -> float | None:
+    return None if start is None or end is None else _hours(start, end)
+
+
+def expected_link_delivery(
+    links: list[tuple[str, str]],
+    issues: list[dict[str, Any]],
+    pulls: list[dict[str, Any]],
+    stages: dict[str, dict[str, Any]],
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """(issue id, pull request id) -> the delivery columns of `bridge_issue_pull_requests`
+    for each link in `links`: the pull request's opened, first commit, ready and merged times
+    (`stages`: tests.pr_stage_truth.expected_stages) and the signed hours between them, the
+    first from the issue's start (dbt/README.md, "Issue delivery")."""
+    started = {i["id"]: _at(i["startedAt"]) for i in issues}
+    opened = {str(p["id"]): _at(p["created_at"]) for p in pulls}
+    rows = {}
+    for issue_id, pull_id in links:
+        stage = stages[pull_id]
+        first_commit = stage["first_commit_at"]
+        ready, merged = stage["ready_for_review_at"], stage["merged_at"]
+        rows[(issue_id, pull_id)] = {
+            "pr_opened_at": opened[pull_id],
+            "first_commit_at": first_commit,
+            "pr_ready_at": ready,
+            "pr_merged_at": merged,
+            "hours_started_to_first_commit": _signed_hours(started[issue_id], first_commit),
+            "hours_first_commit_to_pr_ready": _signed_hours(first_commit, ready),
+            "hours_pr_ready_to_merged": _signed_hours(ready, merged),
+        }
+    return rows

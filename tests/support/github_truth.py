@@ -86,6 +86,11 @@ def assert_github_graphql_matches_truth(ws: Warehouse, box: Sandbox) -> None:
             p.id for p in pulls for e in p.timeline if e.kind == "ReviewRequestedEvent"
         )
         truth_reviewer_types = {r.id: r.user.type for p in pulls for r in p.reviews}
+        truth_commits = sorted(
+            (p.id, c.oid, epoch(c.authored_at), epoch(c.committed_at))
+            for p in pulls
+            for c in p.commit_list
+        )
     rows = ws.query(
         "select id, additions, deletions, changed_files, commits, first_commit_at, "
         "author_type, is_bot from github.raw_pull_requests"
@@ -108,6 +113,13 @@ def assert_github_graphql_matches_truth(ws: Warehouse, box: Sandbox) -> None:
         assert requests == truth_requests
     types = dict(ws.query("select id, user__type from github.raw_pr_reviews"))
     assert types == truth_reviewer_types
+    # every commit a pull request has now: the ones of its last read (force-pushed ones older)
+    commits = ws.query(
+        "select pull_request_id, sha, authored_at, committed_at from github.raw_pr_commits c "
+        "where pull_request_updated_at = (select max(pull_request_updated_at) "
+        "from github.raw_pr_commits o where o.pull_request_id = c.pull_request_id)"
+    )
+    assert sorted((r[0], r[1], epoch(r[2]), epoch(r[3])) for r in commits) == truth_commits
 
 
 # -- after `--reconcile`: deleted comments ------------------------------------------------------

@@ -19,7 +19,8 @@ def _served(at: datetime) -> datetime:
 
 def pull_history(world: World) -> dict[int, dict[str, Any]]:
     """Pull request id -> what the REST truth lacks: its draft events (kind, at, id) in
-    timeline order, its first commit's author time and its size."""
+    timeline order, its first commit's author time, every commit's committed time and its
+    size."""
     history: dict[int, dict[str, Any]] = {}
     for pull in world.pulls:
         commits = pull.commit_list
@@ -30,6 +31,7 @@ def pull_history(world: World) -> dict[int, dict[str, Any]]:
                 if e.kind in ("ReadyForReviewEvent", "ConvertToDraftEvent")
             ],
             "first_commit_at": _served(commits[0].authored_at) if commits else None,
+            "committed_at": [_served(c.committed_at) for c in commits],
             "additions": pull.additions,
             "deletions": pull.deletions,
             "changed_files": pull.changed_files,
@@ -170,6 +172,9 @@ def expected_stages(
             "size_bucket": size_bucket(lines),
             "review_count": len(human),
             "changes_requested_count": sum(r["state"] == "CHANGES_REQUESTED" for r in human),
+            "commits_after_first_review": 0
+            if first_review is None
+            else sum(at > first_review for at in made["committed_at"]),
             "review_comment_count": sum(not is_bot(c["user"]) for c in inline[key]),
             "conversation_comment_count": sum(not is_bot(c["user"]) for c in conversation[key]),
             "bot_review_count": sum(is_bot(r["user"]) for r in submitted),

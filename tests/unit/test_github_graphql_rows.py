@@ -12,6 +12,7 @@ from pipelines.sources.github import graphql_queries as q
 from pipelines.sources.github.graphql_client import QueryTooHeavy, describe_error, graphql_url
 from pipelines.sources.github.graphql_pulls import PullRequestReader
 from pipelines.sources.github.graphql_rows import (
+    commit_rows,
     pull_request_row,
     review_request_rows,
     review_rows,
@@ -54,7 +55,22 @@ def _conn(nodes: list[Any], *, more: bool = False, total: int | None = None) -> 
     }
 
 
-def pull_node(number: int, updated: str, *, reviews: int = 1, more_reviews: bool = False) -> Any:
+def _commit(i: int, committed: str = "2024-12-31T10:05:00Z") -> dict[str, Any]:
+    authored = "2024-12-31T10:00:00Z" if i == 0 else committed
+    return {
+        "id": f"PRC_{i}",
+        "commit": {"oid": f"sha{i}", "authoredDate": authored, "committedDate": committed},
+    }
+
+
+def pull_node(
+    number: int,
+    updated: str,
+    *,
+    reviews: int = 1,
+    more_reviews: bool = False,
+    more_commits: bool = False,
+) -> Any:
     return {
         "id": f"PR_{number}",
         "databaseId": 1000 + number,
@@ -97,7 +113,9 @@ def pull_node(number: int, updated: str, *, reviews: int = 1, more_reviews: bool
                 },
             ]
         ),
-        "commits": _conn([{"commit": {"authoredDate": "2024-12-31T10:00:00Z"}}], total=4),
+        "commits": _conn(
+            [_commit(0), _commit(1, "2025-01-02T05:00:00Z")], total=4, more=more_commits
+        ),
         "reviews": _conn(
             [
                 {
@@ -200,12 +218,31 @@ def test_reviews_timeline_and_review_requests() -> None:
     assert requests["dan"]["is_outstanding"] is False
 
 
+def test_commit_rows_carry_their_times_and_the_pull_requests_read() -> None:
+    rows = commit_rows(pull_node(7, "2025-01-05T00:00:00Z"), "acme/api")
+    assert [(r["id"], r["sha"], r["committed_at"]) for r in rows] == [
+        ("PRC_0", "sha0", "2024-12-31T10:05:00Z"),
+        ("PRC_1", "sha1", "2025-01-02T05:00:00Z"),
+    ]
+    assert {(r["repo"], r["pull_request_id"], r["pull_number"]) for r in rows} == {
+        ("acme/api", 1007, 7)
+    }
+    assert {r["pull_request_updated_at"] for r in rows} == {"2025-01-05T00:00:00Z"}
+
+
 class ScriptedClient:
     """Answers the reader's queries from a list of pull request nodes (newest first)."""
 
-    def __init__(self, pulls: list[Any], extra_reviews: int = 0, heavy_above: int = 1000) -> None:
+    def __init__(
+        self,
+        pulls: list[Any],
+        extra_reviews: int = 0,
+        heavy_above: int = 1000,
+        extra_commits: int = 0,
+    ) -> None:
         self.pulls = pulls
         self.extra_reviews = extra_reviews
+        self.extra_commits = extra_commits
         self.heavy_above = heavy_above
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.stats = ApiStats("github")
@@ -222,18 +259,23 @@ class ScriptedClient:
             info = {"hasNextPage": end < len(self.pulls), "endCursor": str(end)}
             return {"repository": {"pullRequests": {"pageInfo": info, "nodes": page}}}, []
         data: dict[str, Any] = {}
+        field = name.removeprefix("Nested_")
+        total = {"reviews": self.extra_reviews + 1, "commits": self.extra_commits + 2}[field]
         i = 0
         while f"id{i}" in variables:
             done = int(variables[f"after{i}"][1:])
-            batch = min(100, self.extra_reviews + 1 - done)
-            nodes = [
-                {"id": f"X{done + k}", "databaseId": 900000 + done + k, "state": "COMMENTED"}
-                for k in range(batch)
-            ]
-            more = done + batch < self.extra_reviews + 1
+            batch = min(100, total - done)
+            if field == "commits":
+                nodes = [_commit(done + k, "2025-01-03T00:00:00Z") for k in range(batch)]
+            else:
+                nodes = [
+                    {"id": f"X{done + k}", "databaseId": 900000 + done + k, "state": "COMMENTED"}
+                    for k in range(batch)
+                ]
+            more = done + batch < total
             data[f"p{i}"] = {
                 "id": variables[f"id{i}"],
-                "reviews": {
+                field: {
                     "pageInfo": {"hasNextPage": more, "endCursor": f"c{done + batch}"},
                     "nodes": nodes,
                 },
@@ -265,6 +307,20 @@ def test_reader_pages_to_the_end_and_reads_overflowing_reviews() -> None:
     third = next(p for kept, _, _ in pages for p in kept if p["number"] == 3)
     assert len(third["reviews"]["nodes"]) == 1 + 250
     assert [c[0] for c in client.calls].count("Nested_reviews") == 3  # 100 + 100 + 50
+
+
+def test_reader_reads_overflowing_commits_to_the_end() -> None:
+    """Rework needs every commit's time: a list longer than a page is read on by node(id:)."""
+    pulls = [pull_node(n, _stamp(28 - n), more_commits=(n in (2, 5))) for n in range(1, 8)]
+    client = ScriptedClient(pulls, extra_commits=150)
+    [(kept, _, _)] = list(PullRequestReader(client, "acme/api").pages(None))
+    by_number = {p["number"]: p for p in kept}
+    for number in (2, 5):
+        rows = commit_rows(by_number[number], "acme/api")
+        assert len(rows) == 2 + 150 and len({r["id"] for r in rows}) == 2 + 150
+    assert len(commit_rows(by_number[1], "acme/api")) == 2
+    # both pull requests' lists in one query a page: 100 + 50 more commits each
+    assert [c[0] for c in client.calls].count("Nested_commits") == 2
 
 
 def test_a_heavy_page_is_retried_smaller() -> None:

@@ -14,7 +14,8 @@
 -- matches ENG-123 and `patch-4` or `boto3-6.0` match nothing. `link_kind` says whether the PR
 -- closes the issue or contributes to it, where Linear's attachment or a magic word says so.
 -- `is_primary_link` marks the one issue a PR reports in `fct_pull_requests`: best method, then
--- first mentioned, then lowest identifier.
+-- first mentioned, then lowest identifier. Each link carries its pull request's delivery steps
+-- (int_github__pull_request_delivery) and the hours from the issue's start to its first commit.
 {%- set identifier_pattern = '[A-Za-z0-9]+-[0-9]+[A-Za-z0-9]*' %}
 {%- set closing_words = 'close[sd]?|closing|fix(?:e[sd])?|fixing|resolve[sd]?|resolving|complete[sd]?|completing|implement(?:s|ed|ing)?' %}
 {%- set contributing_words = 'refs?|references|part of|related to|relates to|contributes to|towards?' %}
@@ -44,6 +45,12 @@ attachments as (
 pull_requests as (
 
     select * from {{ ref('stg_github__pull_requests') }}
+
+),
+
+pull_request_delivery as (
+
+    select * from {{ ref('int_github__pull_request_delivery') }}
 
 ),
 
@@ -297,13 +304,24 @@ final as (
         row_number() over (
             partition by links.pull_request_id
             order by links.link_rank, links.mention_position, issues.issue_identifier
-        ) = 1 as is_primary_link
+        ) = 1 as is_primary_link,
+
+        pull_request_delivery.pr_opened_at,
+        pull_request_delivery.first_commit_at,
+        pull_request_delivery.pr_ready_at,
+        pull_request_delivery.pr_merged_at,
+        {{ hours_between('issues.started_at', 'pull_request_delivery.first_commit_at') }}
+            as hours_started_to_first_commit,
+        pull_request_delivery.hours_first_commit_to_pr_ready,
+        pull_request_delivery.hours_pr_ready_to_merged
 
     from links
     inner join issues
         on links.issue_id = issues.issue_id
     inner join pull_requests
         on links.pull_request_id = pull_requests.pull_request_id
+    left join pull_request_delivery
+        on links.pull_request_id = pull_request_delivery.pull_request_id
 
 )
 

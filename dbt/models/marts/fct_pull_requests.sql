@@ -102,6 +102,7 @@ final as (
         pull_requests.review_count,
         pull_requests.approval_count,
         pull_requests.changes_requested_count,
+        pull_requests.commits_after_first_review,
         pull_requests.commented_review_count,
         pull_requests.reviewer_count,
         pull_requests.review_comment_count,

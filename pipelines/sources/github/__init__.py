@@ -47,8 +47,8 @@ def github_source(
     overlap_seconds: int = OVERLAP_SECONDS,
 ) -> list[DltResource]:
     """GitHub activity into `raw_users`, `raw_pull_requests`, `raw_pr_reviews`,
-    `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_comments` and
-    `raw_pr_issue_comments`.
+    `raw_pr_timeline_events`, `raw_pr_review_requests`, `raw_pr_commits`, `raw_pr_comments`
+    and `raw_pr_issue_comments`.
 
     Args:
         org: Organisation whose members are synced.

@@ -83,6 +83,16 @@ REVIEW_REQUEST_COLUMNS = _columns(
     team__id=BIGINT,
     team__slug=TEXT,
 )
+PR_COMMIT_COLUMNS = _columns(
+    TEXT,
+    repo=TEXT,
+    pull_request_id=BIGINT,
+    pull_number=BIGINT,
+    sha=TEXT,
+    authored_at=TIMESTAMP,
+    committed_at=TIMESTAMP,
+    pull_request_updated_at=TIMESTAMP,
+)
 REVIEW_COMMENT_COLUMNS = _columns(
     repo=TEXT,
     pull_number=BIGINT,

@@ -2,7 +2,7 @@
 first pull request older than the cursor; each page's overflowing nested lists are read to the
 end (by `node(id:)`, never re-reading the list) before the page's rows are yielded, so a page is
 one complete unit: its pull requests together with all their reviews, review requests, labels,
-assignees and timeline events."""
+assignees, commits and timeline events."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from pipelines.sources.arrow_rows import arrow_or_rows, flatten
 from pipelines.sources.github import graphql_queries as q
 from pipelines.sources.github import graphql_rows as rows
 from pipelines.sources.github.columns import (
+    PR_COMMIT_COLUMNS,
     PULL_REQUEST_COLUMNS,
     REVIEW_COLUMNS,
     REVIEW_REQUEST_COLUMNS,
@@ -49,6 +50,7 @@ CHILD_TABLES: dict[str, tuple[str, dict[str, Any]]] = {
     "raw_pr_reviews": ("id", REVIEW_COLUMNS),
     "raw_pr_timeline_events": ("id", TIMELINE_EVENT_COLUMNS),
     "raw_pr_review_requests": ("id", REVIEW_REQUEST_COLUMNS),
+    "raw_pr_commits": ("id", PR_COMMIT_COLUMNS),
 }
 
 
@@ -207,6 +209,7 @@ def page_items(pulls: list[Data], repo: str) -> Iterator[Any]:
         ("raw_pr_reviews", rows.review_rows),
         ("raw_pr_timeline_events", rows.timeline_rows),
         ("raw_pr_review_requests", rows.review_request_rows),
+        ("raw_pr_commits", rows.commit_rows),
     ):
         # Nested objects flattened as dlt would: an Arrow table dlt writes as is.
         items = [flatten(row) for p in pulls for row in make(p, repo)]

@@ -13,10 +13,12 @@ timeline items), so a page of P pull requests needs `1 + 6 * P` requests:
   requests, the formula's floor for six nested lists: a larger page is no cheaper, only heavier).
 
 Nested page sizes cost nothing by the formula (only the parents' `first` multiplies), so they
-are as large as the node limit comfortably allows: 50 * (100 + 100 + 20 + 20 + 10 + 1) + 50 =
-12,600 nodes per page, far below the 500,000-node limit. A nested list that overflows is paged
-on through `node(id:)`, several pull requests per query by alias (`NESTED_BATCH` of them: one
-point per query).
+are as large as the node limit comfortably allows: 50 * (100 + 100 + 100 + 20 + 20 + 10) + 50 =
+17,550 nodes per page, far below the 500,000-node limit. The commit list (every commit's times,
+for rework after the first review) therefore rides on the same connection that once read only
+the first commit: 100 commits a pull request cost no more points than one. A nested list that
+overflows is paged on through `node(id:)`, several pull requests per query by alias
+(`NESTED_BATCH` of them: one point per query).
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ NESTED: tuple[Nested, ...] = (
     Nested("labels", 20, "id name"),
     Nested("assignees", 10, "login databaseId"),
     Nested("reviewRequests", 20, f"id databaseId asCodeOwner requestedReviewer {{ {REVIEWER} }}"),
-    Nested("commits", 1, "commit { authoredDate committedDate }"),
+    Nested("commits", 100, "id commit { oid authoredDate committedDate }"),
     Nested(
         "reviews",
         100,
@@ -106,8 +108,8 @@ NESTED: tuple[Nested, ...] = (
     ),
 )
 NESTED_BY_FIELD = {n.field: n for n in NESTED}
-#: Lists read to their end when they overflow (a commit count needs no more than `totalCount`).
-PAGED_NESTED = ("labels", "assignees", "reviewRequests", "reviews", "timelineItems")
+#: Lists read to their end when they overflow.
+PAGED_NESTED = ("labels", "assignees", "reviewRequests", "commits", "reviews", "timelineItems")
 
 RATE_LIMIT = "rateLimit { cost remaining resetAt }"
 

@@ -133,6 +133,30 @@ def review_rows(pull: dict[str, Any], repo: str) -> list[Row]:
     ]
 
 
+def commit_rows(pull: dict[str, Any], repo: str) -> list[Row]:
+    """`raw_pr_commits` rows: one per commit of the pull request (keyed by the
+    `PullRequestCommit` node id), each stamped with the pull request's `updatedAt` as read: a
+    commit a force-push took away keeps an older stamp (staging drops it)."""
+    rows = []
+    for item in nodes(pull, "commits"):
+        commit = item.get("commit") or {}
+        if not item.get("id"):
+            continue
+        rows.append(
+            {
+                "id": item["id"],
+                "repo": repo,
+                "pull_request_id": pull["databaseId"],
+                "pull_number": pull.get("number"),
+                "sha": commit.get("oid"),
+                "authored_at": commit.get("authoredDate"),
+                "committed_at": commit.get("committedDate"),
+                "pull_request_updated_at": pull.get("updatedAt"),
+            }
+        )
+    return rows
+
+
 def timeline_rows(pull: dict[str, Any], repo: str) -> list[Row]:
     """`raw_pr_timeline_events` rows: one per event, keyed by its node id."""
     rows = []

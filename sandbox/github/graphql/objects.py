@@ -189,9 +189,11 @@ PULL_REQUEST: dict[str, Resolver] = {
     "closed": v(lambda p: p.state == "closed"),
     "closedAt": v(lambda p: p.closed_at),
     "comments": nested(_comments, lambda c: (c.id,)),
+    # in branch order, as GitHub lists them (committed times need not ascend: a rebase commits
+    # them all at once); the cursor is the position on the branch
     "commits": nested(
         lambda p, _a: [PullCommit(p, c) for c in commits_of(p)],
-        lambda item: (_ts(item.commit.committed_at), item.commit.oid),
+        lambda item: (next(i for i, c in enumerate(item.pull.commit_list) if c is item.commit),),
     ),
     "createdAt": v(lambda p: p.created_at),
     "databaseId": v(lambda p: p.id),

@@ -5,7 +5,8 @@
 -- Review metrics count submitted reviews by people other than the author: PENDING reviews
 -- (not submitted, no timestamp), the author's own reviews and bots' reviews are left out.
 -- DISMISSED reviews count as reviews (they were submitted) but not as approvals. Comment
--- counts leave bots out too; bots' reviews and comments are counted separately.
+-- counts leave bots out too; bots' reviews and comments are counted separately. Rework:
+-- commits made (committed) after the first such review.
 with
 
 pull_requests as (
@@ -29,6 +30,12 @@ stages as (
 pull_request_labels as (
 
     select * from {{ ref('stg_github__pull_request_labels') }}
+
+),
+
+commits as (
+
+    select * from {{ ref('stg_github__pr_commits') }}
 
 ),
 
@@ -64,6 +71,20 @@ comment_summary as (
 
     from activity
     group by pull_request_id
+
+),
+
+rework_summary as (
+
+    select
+        commits.pull_request_id,
+        count(*) as commits_after_first_review
+
+    from commits
+    inner join review_summary
+        on commits.pull_request_id = review_summary.pull_request_id
+    where commits.committed_at > review_summary.first_reviewed_at
+    group by commits.pull_request_id
 
 ),
 
@@ -138,6 +159,7 @@ final as (
         coalesce(review_summary.review_count, 0) as review_count,
         coalesce(review_summary.approval_count, 0) as approval_count,
         coalesce(review_summary.changes_requested_count, 0) as changes_requested_count,
+        coalesce(rework_summary.commits_after_first_review, 0) as commits_after_first_review,
         coalesce(review_summary.commented_review_count, 0) as commented_review_count,
         coalesce(review_summary.reviewer_count, 0) as reviewer_count,
         coalesce(comment_summary.review_comment_count, 0) as review_comment_count,
@@ -150,6 +172,8 @@ final as (
         on pull_requests.pull_request_id = review_summary.pull_request_id
     left join comment_summary
         on pull_requests.pull_request_id = comment_summary.pull_request_id
+    left join rework_summary
+        on pull_requests.pull_request_id = rework_summary.pull_request_id
     left join stages
         on pull_requests.pull_request_id = stages.pull_request_id
     left join label_lists
