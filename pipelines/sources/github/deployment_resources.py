@@ -38,6 +38,7 @@ STATUS_HINTS = dlt.mark.make_hints(
     primary_key="id",
     write_disposition="merge",
     columns=STATUS_COLUMNS,
+    file_format="parquet",  # a table variant does not inherit the run's loader_file_format
 )
 
 

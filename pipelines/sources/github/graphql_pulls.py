@@ -57,7 +57,11 @@ CHILD_TABLES: dict[str, tuple[str, dict[str, Any]]] = {
 def _hints(table: str) -> Any:
     key, columns = CHILD_TABLES[table]
     return dlt.mark.make_hints(
-        table_name=table, primary_key=key, write_disposition="merge", columns=columns
+        table_name=table,
+        primary_key=key,
+        write_disposition="merge",
+        columns=columns,
+        file_format="parquet",  # a table variant does not inherit the run's loader_file_format
     )
 
 
