@@ -23,6 +23,7 @@ from bench.workspace import (
     base_env,
     configured_extract_workers,
     configured_github_concurrency,
+    configured_linear_concurrency,
     use_bytecode_cache,
 )
 from sandbox.company import SIZES
@@ -146,6 +147,7 @@ def main(
             "size_details": {name: _describe(name) for name in chosen},
             "extract_workers": configured_extract_workers(env),
             "github_concurrency": configured_github_concurrency(env),
+            "linear_concurrency": configured_linear_concurrency(env),
             "github_requests_per_hour": GITHUB_REQUESTS_PER_HOUR,
             "dbt": dbt,
             "lower_bound": lower_bound,

@@ -115,15 +115,27 @@ def configured_extract_workers(env: dict[str, str] | None = None) -> int:
     return 5
 
 
-def configured_github_concurrency(env: dict[str, str] | None = None) -> int:
-    """`sources.github.max_concurrency` (member profiles' thread pool); default 8."""
-    value = (env or os.environ).get("SOURCES__GITHUB__MAX_CONCURRENCY")
+def _configured_concurrency(source: str, default: int, env: dict[str, str] | None) -> int:
+    """`sources.<source>.max_concurrency` from the environment, else .dlt/config.toml."""
+    value = (env or os.environ).get(f"SOURCES__{source.upper()}__MAX_CONCURRENCY")
     if value:
         return int(value)
     config = REPO_ROOT / ".dlt" / "config.toml"
     if config.exists():
         data = tomllib.loads(config.read_text())
-        concurrency = data.get("sources", {}).get("github", {}).get("max_concurrency")
+        concurrency = data.get("sources", {}).get(source, {}).get("max_concurrency")
         if concurrency:
             return int(concurrency)
-    return 8
+    return default
+
+
+def configured_github_concurrency(env: dict[str, str] | None = None) -> int:
+    """`sources.github.max_concurrency` (member profiles' thread pool); default 8."""
+    return _configured_concurrency("github", 8, env)
+
+
+def configured_linear_concurrency(env: dict[str, str] | None = None) -> int:
+    """`sources.linear.max_concurrency` (Linear requests in flight at once)."""
+    from pipelines.sources.linear.client import DEFAULT_MAX_CONCURRENCY
+
+    return _configured_concurrency("linear", DEFAULT_MAX_CONCURRENCY, env)

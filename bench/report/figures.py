@@ -9,13 +9,16 @@ MEMORY_LIMIT_KIB = 1_000_000_000 / 1024
 
 
 #: "Not growing": the largest size's peak within this factor of the smallest's.
-FLAT_MEMORY = 1.10
+FLAT_MEMORY = 1.20  # issue 17: peak RSS large / small
 
 
 NORMALIZE_LOAD_LIMIT = 2.0
 
 
-GITHUB_WALL_LIMIT = 1.5
+GITHUB_WALL_LIMIT = 1.3  # issue 17 (issue 6 asked 1.5)
+
+
+LINEAR_WALL_LIMIT = 2.0  # issue 17: Linear full sync wall / (requests x latency / concurrency)
 
 
 SOURCES = (("linear", "Linear"), ("github", "GitHub"))

@@ -1,4 +1,4 @@
-"""The targets of issue 6: each with its measured figure and verdict, and the section."""
+"""The targets of issues 6 and 17: each with its measured figure and verdict, and the section."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from bench.report.figures import (
     FLAT_MEMORY,
     GITHUB_WALL_LIMIT,
+    LINEAR_WALL_LIMIT,
     MEMORY_LIMIT_KIB,
     NORMALIZE_LOAD_LIMIT,
     SOURCES,
@@ -102,7 +103,8 @@ def target_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": b / a <= FLAT_MEMORY,
                 }
             )
-    # 3. GitHub full sync's wall within 1.5x of requests x latency / concurrency.
+    rows += linear_wall_rows(results)
+    # 3. GitHub full sync's wall within 1.3x of requests x latency / concurrency.
     for size, entry in found:
         for lat in latencies_of(entry):
             if float(lat) <= 0:
@@ -116,14 +118,42 @@ def target_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
             value = div(wall, ideal)
             rows.append(
                 {
-                    "target": "GitHub full sync's wall within 1.5x of requests × latency / "
-                    "concurrency",
+                    "target": f"GitHub full sync's wall within {GITHUB_WALL_LIMIT:g}x of "
+                    "requests × latency / concurrency",
                     "what": f"`{size}` at {lat} ms",
                     "measured": f"{secs(wall)} s vs {full['requests']:,} × {float(lat) / 1000:g} "
                     f"s / {gh['extract_workers']} = {secs(ideal)} s: {ratio(value)}",
                     "limit": f"≤ {GITHUB_WALL_LIMIT:g}x",
                     "value": value,
                     "met": None if value is None else value <= GITHUB_WALL_LIMIT,
+                }
+            )
+    return rows
+
+
+def linear_wall_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 17: Linear's full sync at a latency within 2x of requests x latency / concurrency
+    (its requests in flight at once: `sources.linear.max_concurrency`)."""
+    concurrency = (results.get("settings") or {}).get("linear_concurrency")
+    rows: list[dict[str, Any]] = []
+    for size, entry in sizes_of(results):
+        for lat in latencies_of(entry):
+            full = (scenario(entry, lat, "linear") or {}).get("full") or {}
+            if float(lat) <= 0 or not concurrency or not full.get("ok"):
+                continue
+            ideal = full["requests"] * float(lat) / 1000 / concurrency
+            wall = full["run"]["wall_s"]
+            value = div(wall, ideal)
+            rows.append(
+                {
+                    "target": f"Linear full sync's wall within {LINEAR_WALL_LIMIT:g}x of "
+                    "requests × latency / concurrency",
+                    "what": f"`{size}` at {lat} ms",
+                    "measured": f"{secs(wall)} s vs {full['requests']:,} × "
+                    f"{float(lat) / 1000:g} s / {concurrency} = {secs(ideal)} s: {ratio(value)}",
+                    "limit": f"≤ {LINEAR_WALL_LIMIT:g}x",
+                    "value": value,
+                    "met": None if value is None else value <= LINEAR_WALL_LIMIT,
                 }
             )
     return rows
