@@ -46,7 +46,7 @@ def test_every_analysis_compiles_to_dataset_qualified_tables(tmp_path: Path) -> 
         assert re.search(r"\bfrom (linear|github)\.\w+", question.sql), question.sql
     titles = [q.title for q in asked]
     assert titles[0].startswith("How long do pull requests wait for their first review?")
-    assert any(t.startswith("DORA for the last 4 weeks") for t in titles)
+    assert any(t.startswith("DORA for the last 12 weeks") for t in titles)
     assert "from github.fct_pull_requests" in asked[0].sql
 
 
