@@ -90,11 +90,14 @@ class Fault:
     `seconds`, then drop the connection), "reset" (drop the connection at once), "truncate"
     (the real answer cut in half), "mangle" (the real answer rewritten by `transform`).
 
-    `skip` matching requests pass untouched first; then `times` are hit (-1: every one).
+    `named` narrows it to requests whose GraphQL operation carries that name (e.g.
+    "Sync_issues", where several queries share a root field). `skip` matching requests pass
+    untouched first; then `times` are hit (-1: every one).
     """
 
     kind: str
     match: str | None = None
+    named: str | None = None
     times: int = 1
     skip: int = 0
     status: int = 503
@@ -104,7 +107,9 @@ class Fault:
     transform: Callable[[Any], Any] | None = None  # for "mangle": rewrites the decoded body
     hits: int = 0
 
-    def matches(self, operation: str) -> bool:
+    def matches(self, operation: str, name: str | None = None) -> bool:
+        if self.named is not None and name != self.named:
+            return False
         return self.match is None or self.match in operation
 
     @property
@@ -204,6 +209,10 @@ class ApiServer(ABC):
     def handle(self, request: Request) -> Response:
         """The API's real answer to the request (called with `self.lock` held)."""
 
+    def operation_name(self, request: Request) -> str | None:
+        """The GraphQL operation's name, where the API has one (for `Fault.named`)."""
+        return None
+
     def fault_response(self, fault: Fault, request: Request) -> Response:
         """The answer for an API-specific fault kind. Subclasses extend this."""
         raise ValueError(f"{self.name} sandbox has no fault kind {fault.kind!r}")
@@ -281,10 +290,10 @@ class ApiServer(ABC):
         with self._meta_lock:
             self._faults.clear()
 
-    def _take_fault(self, operation: str) -> Fault | None:
+    def _take_fault(self, operation: str, name: str | None) -> Fault | None:
         with self._meta_lock:
             for fault in self._faults:
-                if fault.spent or not fault.matches(operation):
+                if fault.spent or not fault.matches(operation, name):
                     continue
                 if fault.skip > 0:
                     fault.skip -= 1
@@ -300,9 +309,10 @@ class ApiServer(ABC):
             time.sleep(self.latency_ms / 1000)
         try:
             operation = self.operation(request)
+            name = self.operation_name(request)
         except Exception:
-            operation = f"{request.method} {request.path}"
-        fault = self._take_fault(operation)
+            operation, name = f"{request.method} {request.path}", None
+        fault = self._take_fault(operation, name)
         if fault is None:
             with self.lock:
                 return self.handle(request), operation, None

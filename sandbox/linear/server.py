@@ -138,6 +138,15 @@ class LinearServer(ApiServer):
         _, document, operation = parsed
         return ",".join(root_fields(operation, document)) or "graphql"
 
+    def operation_name(self, request: Request) -> str | None:
+        """The GraphQL operation's name (e.g. "Sync_issues"); None when unnamed or unparsable."""
+        if request.path.rstrip("/") != "/graphql":
+            return None
+        parsed = _parsed(request)
+        if parsed is None or parsed[2].name is None:
+            return None
+        return parsed[2].name.value
+
     def is_charged(self, request: Request, response: Response) -> bool:
         """Whether this request used rate-limit budget (authenticated, not rate limited)."""
         return bool(getattr(self._local, "charged", False))

@@ -27,6 +27,8 @@ from tests.support.linear_truth import assert_linear_matches_truth
 from tests.support.workspace import Workspace, base_env
 
 Mangle = Callable[[Any], Any]
+# The issues entity's own query: issue history reads the same `issues` root field, concurrently.
+ISSUES = "Sync_issues"
 
 
 def linear_nodes(change: Callable[[dict[str, Any]], None]) -> Mangle:
@@ -128,7 +130,7 @@ CASES = [
     Case(
         "linear",
         "partial_error",
-        {"match": "issues", "message": "Entity not found: team"},
+        {"match": "issues", "named": ISSUES, "message": "Entity not found: team"},
         summary="1 partial errors",
         stderr=["partial answer for issues", "Entity not found: team", "issues.nodes."],
         check="select count(*) from linear.raw_issues where team__id is null",
@@ -154,25 +156,25 @@ CASES = [
     Case(
         "linear",
         "mangle",
-        {"match": "issues", "transform": linear_nodes(_drop("id"))},
+        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_drop("id"))},
         fails_with=["linear", "/graphql", "issues", "no usable `id`"],
     ),
     Case(
         "linear",
         "mangle",
-        {"match": "issues", "transform": linear_nodes(_set(priority="urgent!"))},
+        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_set(priority="urgent!"))},
         check="select count(*) from linear.raw_issues where priority__v_text = 'urgent!'",
     ),
     Case(
         "linear",
         "mangle",
-        {"match": "issues", "transform": linear_nodes(_set(riskScore=0.7))},
+        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_set(riskScore=0.7))},
         check="select count(*) from linear.raw_issues where risk_score = 0.7",
     ),
     Case(
         "linear",
         "mangle",
-        {"match": "issues", "transform": linear_nodes(_set(title=None))},
+        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_set(title=None))},
         check="select count(*) from linear.raw_issues where title is null",
     ),
     # -- GitHub ----------------------------------------------------------------------------

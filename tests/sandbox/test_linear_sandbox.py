@@ -422,6 +422,16 @@ def test_operation_labels_the_root_fields(fresh: LinearServer) -> None:
     assert len(fresh.requests("comments")) == 1
 
 
+def test_a_fault_can_be_narrowed_to_one_named_operation(fresh: LinearServer) -> None:
+    """Two queries on the same root field: `named` picks the one the test means."""
+    fault = fresh.inject("status", status=503, match="issues", named="Sync_issues")
+    other = post(fresh, "query IssueHistory_sync { issues(first: 1) { nodes { id } } }")
+    unnamed = post(fresh, "{ issues(first: 1) { nodes { id } } }")
+    meant = post(fresh, "query Sync_issues { issues(first: 1) { nodes { id } } }")
+    assert (other.status_code, unnamed.status_code, meant.status_code) == (200, 200, 503)
+    assert fault.hits == 1
+
+
 # -- complexity ----------------------------------------------------------------------------------
 def test_complexity_follows_linears_rule(fresh: LinearServer) -> None:
     query = (
