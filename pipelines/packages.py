@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import dlt
-from dlt.common.storages import LoadStorage, PackageStorage
+from dlt.common.storages import LoadStorage, NormalizeStorage, PackageStorage
 from dlt.destinations.exceptions import DatabaseUndefinedRelation
 
 log = logging.getLogger("pipelines")
@@ -37,6 +38,38 @@ def archive_completed_packages(pipeline: dlt.Pipeline) -> list[str]:
         moved.append(package.name)
         log.warning("load package %s was loaded but not archived; archived it now", package.name)
     return moved
+
+
+def drop_normalized_leftovers(pipeline: dlt.Pipeline) -> list[str]:
+    """Delete the extracted copy of packages whose normalization already committed.
+
+    dlt's normalize writes a package under `load/new/`, renames it to `load/normalized/` (its
+    commit) and then deletes the extracted package under `normalize/extracted/`. A kill
+    between the rename and the delete leaves the package in both places, and the next
+    `normalize()` normalizes it again and fails renaming onto the committed folder
+    (`Directory not empty`). The committed package is complete, so the extracted copy (and
+    any half-written `load/new/` copy) is what goes. Returns the load ids cleaned.
+    """
+    working = Path(pipeline.working_dir)
+    normalized = working / "load" / LoadStorage.NORMALIZED_FOLDER
+    extracted = working / "normalize" / NormalizeStorage.EXTRACTED_FOLDER
+    new = working / "load" / LoadStorage.NEW_PACKAGES_FOLDER
+    cleaned: list[str] = []
+    if not normalized.is_dir():
+        return cleaned
+    for package in sorted(normalized.iterdir()):
+        leftovers = [folder / package.name for folder in (extracted, new)]
+        leftovers = [path for path in leftovers if path.is_dir()]
+        if not leftovers:
+            continue
+        for path in leftovers:
+            shutil.rmtree(path)
+        cleaned.append(package.name)
+        log.warning(
+            "load package %s was left normalized and extracted; kept the normalized copy",
+            package.name,
+        )
+    return cleaned
 
 
 def drop_doubled_rows(pipeline: dlt.Pipeline) -> dict[str, int]:

@@ -26,7 +26,12 @@ from pipelines import transformations
 from pipelines.destination import Destination, duckdb_path, make_destination
 from pipelines.errors import RunFailed, step_failure
 from pipelines.logging_setup import LogLevel, configure_logging
-from pipelines.packages import archive_completed_packages, drop_doubled_rows, tables_with_rows
+from pipelines.packages import (
+    archive_completed_packages,
+    drop_doubled_rows,
+    drop_normalized_leftovers,
+    tables_with_rows,
+)
 from pipelines.partial_run import (
     partial_of,
     resolve_max_duration,
@@ -173,6 +178,7 @@ def _has_loaded(pipeline: dlt.Pipeline, dataset: str) -> bool:
 def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
     """Load what an earlier, failed or killed run left extracted or normalized."""
     archive_completed_packages(pipeline)
+    drop_normalized_leftovers(pipeline)
     if not pipeline.has_pending_data:
         return
     pending = len(pipeline.list_extracted_load_packages()) + len(
