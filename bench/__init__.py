@@ -10,7 +10,7 @@ run is measured from the outside (wall clock, the child's peak RSS and CPU, RSS 
 stage) and from its own run summary (`PIPELINES_SUMMARY_FILE`: rows, stage seconds, API
 counters); requests are counted on the sandbox's request log and set beside the theoretical
 minimum. The figures go to stdout as they come and to a Markdown report (`bench/REPORT.md`)
-with the targets of issue 6, their verdicts and explanations.
+with the targets of issues 6 and 17, their verdicts and explanations.
 
 Nothing here asserts a time: times are reported, never checked.
 """

@@ -113,7 +113,7 @@ def main(
     """Benchmarks of the Linear and GitHub pipelines against the local sandbox, per company
     size and API latency: requests beside the theoretical minimum, time and rows/s per stage,
     peak memory, the dbt build, the straight-DuckDB-insert lower bound, growth from size to
-    size, and the targets of issue 6. Writes a Markdown report."""
+    size, and the targets of issues 6 and 17. Writes a Markdown report."""
     if render_only is not None:
         _render_saved(render_only, out)
         return
