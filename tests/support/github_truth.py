@@ -6,17 +6,18 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from pipelines.sources.github.entities import LISTINGS
 from sandbox import Sandbox
 from tests.support.truth import Warehouse, assert_child_values, assert_latest_rows
 from tests.support.workspace import Workspace
 
-# sandbox truth table -> (raw table, fields compared besides the id)
+# sandbox truth table -> (raw table, fields compared besides the id); the repository listings'
+# entries follow from their declarations.
 TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "users": ("raw_users", ("login", "name", "email", "updated_at")),
     "pull_requests": ("raw_pull_requests", ("number", "state", "updated_at", "merged_at")),
     "pr_reviews": ("raw_pr_reviews", ("repo", "pull_number", "state", "submitted_at")),
-    "pr_comments": ("raw_pr_comments", ("repo", "pull_number", "updated_at")),
-    "pr_issue_comments": ("raw_pr_issue_comments", ("repo", "pull_number", "updated_at")),
+    **{listing.name: (listing.table, listing.truth_fields) for listing in LISTINGS},
 }
 
 
@@ -123,7 +124,7 @@ def assert_github_graphql_matches_truth(ws: Warehouse, box: Sandbox) -> None:
 
 
 # -- after `--reconcile`: deleted comments ------------------------------------------------------
-COMMENT_TABLES = {"pr_comments": "raw_pr_comments", "pr_issue_comments": "raw_pr_issue_comments"}
+COMMENT_TABLES = {listing.name: listing.table for listing in LISTINGS if listing.reconcile}
 
 
 def assert_comments_reconciled(ws: Workspace, box: Sandbox, gone: dict[str, set[int]]) -> None:

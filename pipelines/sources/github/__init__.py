@@ -13,11 +13,11 @@ from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client import RESTClient
 
 from pipelines.sources.github import repositories
-from pipelines.sources.github.comments import comment_resources
 from pipelines.sources.github.deployment_resources import deployment_resources
 from pipelines.sources.github.deployments import parse_deployments_setting
 from pipelines.sources.github.graphql_client import GraphQLClient
 from pipelines.sources.github.graphql_pulls import pull_requests_resource
+from pipelines.sources.github.listings import listing_resources
 from pipelines.sources.github.members import org_members_resource
 from pipelines.sources.github.plan import RunPlan
 from pipelines.sources.github.rate_limits import SECONDARY_LIMIT_WAIT, GitHubRateLimits
@@ -120,7 +120,7 @@ def github_source(
                 overlap_seconds=overlap_seconds,
             )
         )
-        resources += comment_resources(
+        resources += listing_resources(
             client,
             repo,
             since=start,

@@ -93,23 +93,3 @@ PR_COMMIT_COLUMNS = _columns(
     committed_at=TIMESTAMP,
     pull_request_updated_at=TIMESTAMP,
 )
-REVIEW_COMMENT_COLUMNS = _columns(
-    repo=TEXT,
-    pull_number=BIGINT,
-    pull_request_review_id=BIGINT,
-    in_reply_to_id=BIGINT,
-    line=BIGINT,
-    original_line=BIGINT,
-    created_at=TIMESTAMP,
-    updated_at=TIMESTAMP,
-    user__login=TEXT,
-    user__id=BIGINT,
-)
-ISSUE_COMMENT_COLUMNS = _columns(
-    repo=TEXT,
-    pull_number=BIGINT,
-    created_at=TIMESTAMP,
-    updated_at=TIMESTAMP,
-    user__login=TEXT,
-    user__id=BIGINT,
-)

@@ -20,7 +20,7 @@ pagination for long threads, and spends the GraphQL budget the pull request read
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -29,15 +29,9 @@ from dlt.sources import DltResource
 from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
-from pipelines.sources.github import shapes
-from pipelines.sources.github.comments import resource_slug
-from pipelines.sources.github.repos import (
-    ISSUE_COMMENT_COLUMNS,
-    REVIEW_COMMENT_COLUMNS,
-    _number_from,
-    _tag,
-    raise_for_github,
-)
+from pipelines.sources.github import entities
+from pipelines.sources.github.listings import resource_slug
+from pipelines.sources.github.repos import raise_for_github
 from pipelines.sources.reconcile_plan import plan, state_of
 from pipelines.sources.warehouse_rows import DELETED_COLUMNS, WarehouseTable, marked_deleted
 
@@ -47,58 +41,21 @@ PER_PAGE = 100  # GitHub's largest page
 
 
 def reconcile_resources(client: RESTClient, repo: str) -> list[DltResource]:
-    """The reconcile resources of one repository (run only with `--reconcile`)."""
-    slug = resource_slug(repo)
-    review = _tag(
-        shapes.REVIEW_COMMENT,
-        shapes.IGNORED["review_comment"],
-        repo,
-        pull_number=_number_from("pull_request_url"),
-    )
-    issue = _tag(
-        shapes.ISSUE_COMMENT,
-        shapes.IGNORED["issue_comment"],
-        repo,
-        pull_number=_number_from("issue_url"),
-    )
-    return [
-        _reconcile(
-            client,
-            repo,
-            name=f"reconcile_pr_comments__{slug}",
-            table="raw_pr_comments",
-            columns=REVIEW_COMMENT_COLUMNS,
-            path=f"repos/{repo}/pulls/comments",
-            what="review comments",
-            keep=lambda row: True,
-            shape=review,
-        ),
-        _reconcile(
-            client,
-            repo,
-            name=f"reconcile_pr_issue_comments__{slug}",
-            table="raw_pr_issue_comments",
-            columns=ISSUE_COMMENT_COLUMNS,
-            path=f"repos/{repo}/issues/comments",
-            what="conversation comments",
-            keep=lambda row: "/pull/" in (row.get("html_url") or ""),
-            shape=issue,
-        ),
-    ]
+    """The reconcile resources of one repository (run only with `--reconcile`): one per
+    declared listing whose deleted rows vanish from it."""
+    return [_reconcile(client, repo, listing) for listing in entities.LISTINGS if listing.reconcile]
 
 
-def _reconcile(
-    client: RESTClient,
-    repo: str,
-    *,
-    name: str,
-    table: str,
-    columns: dict[str, dict[str, Any]],
-    path: str,
-    what: str,
-    keep: Callable[[dict[str, Any]], bool],
-    shape: Callable[[dict[str, Any]], dict[str, Any]],
-) -> DltResource:
+def _reconcile(client: RESTClient, repo: str, listing: entities.RepoListing) -> DltResource:
+    name = f"reconcile_{listing.name}__{resource_slug(repo)}"
+    table, what, path, shape = (
+        listing.table,
+        listing.what,
+        listing.endpoint(repo),
+        listing.tagger(repo),
+    )
+    columns = listing.column_hints
+
     @dlt.resource(
         name=name,
         table_name=table,
@@ -120,7 +77,7 @@ def _reconcile(
             paginator=HeaderLinkPaginator(),
             hooks={"response": [raise_for_github(repo, what)]},
         ):
-            listed.update((row["id"], row) for row in page if keep(row))
+            listed.update((row["id"], row) for row in page if listing.kept(row))
         unchanged = state_of(None)
         decided = plan(
             {row["id"]: unchanged for row in stored},

@@ -1,6 +1,6 @@
-"""What the per-repository REST reads share (`comments.py`): the map step that shapes and tags
-a row with its repository, the error check naming repository and endpoint, and the column
-hints and `updated_at` cursor they use. Pull requests and reviews come through GraphQL
+"""What the per-repository REST reads share (`listings.py`, `reconcile.py`): the map step
+that shapes and tags a row with its repository, the error check naming repository and
+endpoint, and the `updated_at` cursor they use. Pull requests and reviews come through GraphQL
 (`graphql_pulls.py`)."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from typing import Any
 
 from dlt.sources.helpers.requests import Response
 
-from pipelines.sources.github.columns import ISSUE_COMMENT_COLUMNS, REVIEW_COMMENT_COLUMNS
 from pipelines.sources.github.incremental import incremental_updated_at as _incremental
 from pipelines.sources.github.rate_limits import GitHubRateLimits
 from pipelines.sources.http import SourceError, rate_limit_error
@@ -79,8 +78,6 @@ def raise_for_github(repo: str, what: str) -> Callable[..., None]:
 
 
 __all__ = [
-    "ISSUE_COMMENT_COLUMNS",
-    "REVIEW_COMMENT_COLUMNS",
     "_incremental",
     "_number_from",
     "_tag",

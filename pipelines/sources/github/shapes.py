@@ -1,5 +1,5 @@
-"""Which fields of GitHub's REST objects land in the raw tables (members, review comments and
-conversation comments; pull requests and reviews come through GraphQL: `graphql_rows.py`)."""
+"""Which fields of GitHub's member profiles land in `raw_users` (the repository listings declare
+theirs in `entities.py`; pull requests and reviews come through GraphQL: `graphql_rows.py`)."""
 
 from __future__ import annotations
 
@@ -30,38 +30,8 @@ USER: Shape = {
     "updated_at": True,
 }
 
-REVIEW_COMMENT: Shape = {
-    "id": True,
-    "node_id": True,
-    "pull_request_review_id": True,
-    "in_reply_to_id": True,
-    "user": USER_REF,
-    "path": True,
-    "line": True,
-    "original_line": True,
-    "side": True,
-    "commit_id": True,
-    "created_at": True,
-    "updated_at": True,
-    "html_url": True,
-    "pull_request_url": True,
-    "author_association": True,
-}
-
-ISSUE_COMMENT: Shape = {
-    "id": True,
-    "node_id": True,
-    "user": USER_REF,
-    "created_at": True,
-    "updated_at": True,
-    "html_url": True,
-    "issue_url": True,
-    "author_association": True,
-}
-
 # Fields GitHub sends that are deliberately left out (links, bodies, repeated objects). Any
 # other unknown top-level field is kept, so what GitHub adds shows up as a new column.
-_LINKS = ("url", "_links", "html_url")
 IGNORED: dict[str, frozenset[str]] = {
     "user": frozenset(
         {
@@ -86,23 +56,5 @@ IGNORED: dict[str, frozenset[str]] = {
             "collaborators",
             "two_factor_authentication",
         }
-    ),
-    "review_comment": frozenset(
-        {
-            *_LINKS,
-            "diff_hunk",
-            "body",
-            "position",
-            "original_position",
-            "original_commit_id",
-            "start_line",
-            "original_start_line",
-            "start_side",
-            "subject_type",
-            "reactions",
-        }
-    ),
-    "issue_comment": frozenset(
-        {*_LINKS, "body", "minimized", "reactions", "performed_via_github_app"}
     ),
 }

@@ -1,11 +1,12 @@
-"""Review comments and conversation comments of one repository, read through the repo-level
-endpoints with `since`, oldest change first (`sort=updated&direction=asc`), one page at a time
-from page 1, each restarting at the newest `updated_at` read (`windowed.read_in_windows`: no deep
-page numbers, no item skipped by an edit during the read).
+"""The declared repository listings (`entities.LISTINGS`: review comments and conversation
+comments) of one repository, read through the repo-level endpoints with `since`, oldest change
+first (`sort=updated&direction=asc`), one page at a time from page 1, each restarting at the
+newest `updated_at` read (`windowed.read_in_windows`: no deep page numbers, no item skipped by
+an edit during the read).
 
 Resumable: the run's budget is asked between pages; a stopped read returns normally after its
 last complete page. Ordinarily dlt's incremental cursor (`updated_at`) then stands at the newest
-comment loaded (every older one is loaded: the listing is oldest change first), so the next run
+row loaded (every older one is loaded: the listing is oldest change first), so the next run
 continues from there, less the overlap (`pipelines.sources.overlap`: rows re-read unchanged are
 not loaded again); the resume position it saves only says a read is unfinished (the run
 summary's backfill). A `--since` backfill over an existing cursor leaves that cursor alone, so
@@ -23,21 +24,14 @@ from dlt.sources.helpers.requests import Response
 from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import HeaderLinkPaginator
 
-from pipelines.sources.github import shapes
+from pipelines.sources.github import entities
 from pipelines.sources.github.plan import (
     RunPlan,
     drop_removed_repos,
     mark_loaded,
     wait_for_backfill,
 )
-from pipelines.sources.github.repos import (
-    ISSUE_COMMENT_COLUMNS,
-    REVIEW_COMMENT_COLUMNS,
-    _incremental,
-    _number_from,
-    _tag,
-    raise_for_github,
-)
+from pipelines.sources.github.repos import _incremental, raise_for_github
 from pipelines.sources.github.windowed import (
     DeepPageRefused,
     is_deep_page_refusal,
@@ -70,7 +64,7 @@ def resource_slug(repo: str) -> str:
     return repo.replace("/", "__").replace("-", "_").replace(".", "_").lower()
 
 
-def comment_resources(
+def listing_resources(
     client: RESTClient,
     repo: str,
     *,
@@ -81,73 +75,32 @@ def comment_resources(
     pending: RunPlan | None = None,
     overlap_seconds: int = OVERLAP_SECONDS,
 ) -> list[DltResource]:
-    """`raw_pr_comments` and `raw_pr_issue_comments` rows of `repo` (`repos`: every configured
-    repository, so positions left by removed ones are dropped; `overlap_seconds`: how far
-    before the cursor a read starts, see `pipelines.sources.overlap`)."""
-    slug = resource_slug(repo)
-    configured = [resource_slug(r) for r in repos] or [slug]
-    review = _tag(
-        shapes.REVIEW_COMMENT,
-        shapes.IGNORED["review_comment"],
-        repo,
-        pull_number=_number_from("pull_request_url"),
-    )
-    issue = _tag(
-        shapes.ISSUE_COMMENT,
-        shapes.IGNORED["issue_comment"],
-        repo,
-        pull_number=_number_from("issue_url"),
-    )
+    """One incremental resource per declared listing (`entities.LISTINGS`) of `repo`
+    (`repos`: every configured repository, so positions left by removed ones are dropped;
+    `overlap_seconds`: how far before the cursor a read starts, see
+    `pipelines.sources.overlap`)."""
+    configured = [resource_slug(r) for r in repos] or [resource_slug(repo)]
     return [
-        _comments(
+        _listing(
             client,
             repo,
-            name=f"pr_comments__{slug}",
-            table="raw_pr_comments",
-            columns=REVIEW_COMMENT_COLUMNS,
-            path=f"repos/{repo}/pulls/comments",
-            what="review comments",
-            keep=lambda row: True,
-            shape=review,
+            listing,
             since=since,
             backfill_until=backfill_until,
             configured=configured,
             page_size=page_size,
             pending=pending,
             overlap_seconds=overlap_seconds,
-        ),
-        _comments(
-            client,
-            repo,
-            name=f"pr_issue_comments__{slug}",
-            table="raw_pr_issue_comments",
-            columns=ISSUE_COMMENT_COLUMNS,
-            path=f"repos/{repo}/issues/comments",
-            what="conversation comments",
-            # The endpoint returns comments on issues too; keep the pull requests' ones.
-            keep=lambda row: "/pull/" in (row.get("html_url") or ""),
-            shape=issue,
-            since=since,
-            backfill_until=backfill_until,
-            configured=configured,
-            page_size=page_size,
-            pending=pending,
-            overlap_seconds=overlap_seconds,
-        ),
+        )
+        for listing in entities.LISTINGS
     ]
 
 
-def _comments(
+def _listing(
     client: RESTClient,
     repo: str,
+    listing: entities.RepoListing,
     *,
-    name: str,
-    table: str,
-    columns: dict[str, dict[str, Any]],
-    path: str,
-    what: str,
-    keep: Callable[[dict[str, Any]], bool],
-    shape: Callable[[dict[str, Any]], dict[str, Any]],
     since: datetime,
     backfill_until: datetime | None,
     configured: list[str],
@@ -158,13 +111,21 @@ def _comments(
     # dlt starts `lag` seconds before its cursor and leaves de-duplication to us: rows
     # re-read unchanged inside that overlap are dropped by their fingerprints.
     cursor = _incremental(since, backfill_until, lag=overlap_seconds)
-    # A comment edited during the read is yielded twice in one load: the newest version wins.
-    columns = {**columns, "updated_at": {**columns["updated_at"], "dedup_sort": "desc"}}
+    name = f"{listing.name}__{resource_slug(repo)}"
+    what, path = listing.what, listing.endpoint(repo)
+    shape = listing.tagger(repo)
+    # A row edited during the read is yielded twice in one load: the newest version wins.
+    columns = listing.column_hints
+    columns["updated_at"] = {**columns["updated_at"], "dedup_sort": "desc"}
 
     @dlt.resource(
-        name=name, table_name=table, primary_key="id", write_disposition="merge", columns=columns
+        name=name,
+        table_name=listing.table,
+        primary_key="id",
+        write_disposition="merge",
+        columns=columns,
     )
-    def comments(
+    def read(
         updated: Any = cursor,
     ) -> Iterator[list[dict[str, Any]]]:
         budget = current()
@@ -196,7 +157,7 @@ def _comments(
 
         pages = stoppable(read_in_windows(open_listing, start, page_size=page_size), budget)
         for page in pages:
-            rows = [shape(row) for row in page if keep(row)]
+            rows = [shape(row) for row in page if listing.kept(row)]
             count += len(page)
             newest = max([newest, *(r["updated_at"] for r in rows if r.get("updated_at"))])
             rows = rows if loaded is None else loaded.fresh(rows)
@@ -215,4 +176,4 @@ def _comments(
             refresh = bool(pending and pending.full_refresh)
             resume.save(plan, {"from": newest, "count": count}, full_refresh=refresh)
 
-    return comments
+    return read
