@@ -116,20 +116,32 @@ def test_incremental_sync_is_economical(workspace: Workspace, sandbox: Sandbox) 
 
 
 def test_repositories_are_read_concurrently(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
+    """Every repository's pull requests (GraphQL) and listings (REST) are read beside the other
+    repositories': requests of different repositories are in flight at the same time."""
     box = sandbox_factory(latency_ms=40)
     ws = workspace_factory(box)
+    ws.env["SOURCES__GITHUB__PAGE_SIZE"] = "10"  # several listing pages per repository
     result = ws.run("github", "--no-dbt", extra_env={"EXTRACT__WORKERS": "4"})
     assert result.returncode == 0, result.output
-    pages = [r for r in box.github.log if r.operation.startswith("graphql")]
-    events = sorted(
-        [(r.started_at, 1) for r in pages]
-        + [(r.started_at + r.duration_ms / 1000, -1) for r in pages]
+    assert_github_matches_truth(ws, box)
+    names = box.github.repo_names
+    spans = sorted(
+        (r.started_at, r.started_at + r.duration_ms / 1000, repo, r.operation.split(" ")[0])
+        for r in box.github.log
+        for repo in [next((n for n in names if n in r.operation), None)]
+        if repo is not None
     )
-    in_flight = peak = 0
-    for _, step in events:
-        in_flight += step
-        peak = max(peak, in_flight)
-    assert peak == len(box.github.repo_names), peak
+    overlapping: set[tuple[str, str]] = set()  # (kind, kind) of requests of two repositories
+    for i, (_, end, repo, kind) in enumerate(spans):
+        for other_start, _, other_repo, other_kind in spans[i + 1 :]:
+            if other_start >= end:
+                break
+            if other_repo != repo:
+                overlapping.add(tuple(sorted((kind, other_kind))))  # type: ignore[arg-type]
+    kinds = {kind for *_, kind in spans}
+    assert {"pulls.comments", "issues.comments"} <= kinds and any("graphql" in k for k in kinds)
+    # Two repositories' REST listings overlap each other, not only the GraphQL pages.
+    assert any("comments" in a and "comments" in b for a, b in overlapping), overlapping
 
 
 def test_since_and_full_refresh(workspace: Workspace, sandbox: Sandbox) -> None:

@@ -202,6 +202,7 @@ def deployment_resources(
         primary_key="id",
         write_disposition="merge",
         columns=DEPLOYMENT_COLUMNS,
+        parallelized=True,  # read beside the other repositories' resources
     )
     def deployments() -> Iterator[Any]:
         yield from resumable(f"deployments__{slug}", "deployments", repo, read_kind, pending)
@@ -221,6 +222,7 @@ def deployment_resources(
         primary_key="sha",
         write_disposition="merge",
         columns=COMMIT_COLUMNS,
+        parallelized=True,  # read beside the other repositories' resources
     )
     def commits() -> Iterator[Any]:
         yield from resumable(

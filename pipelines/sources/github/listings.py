@@ -124,6 +124,7 @@ def _listing(
         primary_key="id",
         write_disposition="merge",
         columns=columns,
+        parallelized=True,  # read beside the other repositories' resources
     )
     def read(
         updated: Any = cursor,

@@ -105,6 +105,7 @@ def org_members_resource(
         primary_key="id",
         write_disposition="merge",
         columns=USER_COLUMNS,
+        parallelized=True,  # read beside the repositories' resources
     )
     def users() -> Iterator[list[dict[str, Any]]]:
         dlt.current.source_state()["endpoint"] = base_url
