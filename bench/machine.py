@@ -56,26 +56,19 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+def _git(*args: str) -> str:
+    """The stripped output of a read-only `git ARGS` in the repository."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write the index
+    return subprocess.run(
+        ["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, env=env, timeout=10
+    ).stdout.strip()
+
+
 def _commit() -> str:
     """HEAD's short hash, "+ local changes" when the tree differs (read-only git calls)."""
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}  # never write the index
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=10,
-        ).stdout.strip()
+        head = _git("rev-parse", "--short", "HEAD")
+        dirty = _git("status", "--porcelain")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     if not head:

@@ -29,12 +29,9 @@ def growth_figures(entry: dict[str, Any]) -> list[tuple[str, Any]]:
     if lin:
         full, inc = lin["full"], lin["incremental"]
         run = full["run"]
-        per_s = run.get("rows_per_second") or {}
         out += [
             ("Linear: issues in the workspace", lin["truth_rows"].get("issues")),
-            ("Linear: rows loaded by the full sync (every table)", run.get("total_rows")),
-            ("Linear: full sync requests", full["requests"]),
-            ("Linear: full sync minimum requests", full["minimum"]),
+            *_full_sync_figures("Linear", full),
             ("Linear: incremental requests", inc["requests"]),
             ("Linear: incremental minimum requests", inc["minimum"]),
             ("Linear: complexity points, full sync", full["complexity"]),
@@ -52,12 +49,7 @@ def growth_figures(entry: dict[str, Any]) -> list[tuple[str, Any]]:
                 )
             )
         out += [
-            ("Linear: incremental wall s", inc["run"]["wall_s"]),
-            ("Linear: extract rows/s", per_s.get("extract")),
-            ("Linear: normalize rows/s", per_s.get("normalize")),
-            ("Linear: load rows/s", per_s.get("load")),
-            ("Linear: full sync peak RSS MiB", round((run.get("max_rss_kib") or 0) / MiB)),
-            *_increment_figures("Linear", run),
+            *_speed_figures("Linear", full, inc),
             (
                 "Linear: sync window map MiB (rebuilt)",
                 None if entry.get("sync_window_kib") is None else entry["sync_window_kib"] / MiB,
@@ -67,12 +59,9 @@ def growth_figures(entry: dict[str, Any]) -> list[tuple[str, Any]]:
     if gh:
         full, inc = gh["full"], gh["incremental"]
         run = full["run"]
-        per_s = run.get("rows_per_second") or {}
         out += [
             ("GitHub: pull requests", sum(n["pulls"] for n in gh["shape"]["repos"].values())),
-            ("GitHub: rows loaded by the full sync (every table)", run.get("total_rows")),
-            ("GitHub: full sync requests", full["requests"]),
-            ("GitHub: full sync minimum requests", full["minimum"]),
+            *_full_sync_figures("GitHub", full),
             ("GitHub: incremental charged requests", inc["charged"]),
             ("GitHub: incremental minimum charged", inc["minimum_charged"]),
             (f"GitHub: full sync wall s, {base} ms", run["wall_s"]),
@@ -87,14 +76,7 @@ def growth_figures(entry: dict[str, Any]) -> list[tuple[str, Any]]:
                         g["full"]["ideal_naive_s"],
                     ),
                 ]
-        out += [
-            ("GitHub: incremental wall s", inc["run"]["wall_s"]),
-            ("GitHub: extract rows/s", per_s.get("extract")),
-            ("GitHub: normalize rows/s", per_s.get("normalize")),
-            ("GitHub: load rows/s", per_s.get("load")),
-            ("GitHub: full sync peak RSS MiB", round((run.get("max_rss_kib") or 0) / MiB)),
-            *_increment_figures("GitHub", run),
-        ]
+        out += _speed_figures("GitHub", full, inc)
     d = scenario(entry, base, "dbt")
     if d:
         out += [
@@ -112,6 +94,27 @@ def growth_figures(entry: dict[str, Any]) -> list[tuple[str, Any]]:
                 (f"{title}: ratio to the straight insert (x)", div(ours, direct["best_s"])),
             ]
     return out
+
+
+def _full_sync_figures(title: str, full: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A source's full sync: the rows it loaded, its requests and their minimum."""
+    return [
+        (f"{title}: rows loaded by the full sync (every table)", full["run"].get("total_rows")),
+        (f"{title}: full sync requests", full["requests"]),
+        (f"{title}: full sync minimum requests", full["minimum"]),
+    ]
+
+
+def _speed_figures(title: str, full: dict[str, Any], inc: dict[str, Any]) -> list[tuple[str, Any]]:
+    """A source's incremental wall, then its full sync's rows/s by stage and its memory."""
+    run = full["run"]
+    per_s = run.get("rows_per_second") or {}
+    return [
+        (f"{title}: incremental wall s", inc["run"]["wall_s"]),
+        *((f"{title}: {stage} rows/s", per_s.get(stage)) for stage in STAGES[1:]),
+        (f"{title}: full sync peak RSS MiB", round((run.get("max_rss_kib") or 0) / MiB)),
+        *_increment_figures(title, run),
+    ]
 
 
 def _increment_figures(title: str, run: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -112,22 +112,9 @@ def target_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
             gh = scenario(entry, lat, "github")
             if not gh or not gh["full"]["ok"]:
                 continue
-            full = gh["full"]
+            full, workers = gh["full"], gh["extract_workers"]
             ideal = full["ideal_naive_s"]
-            wall = full["run"]["wall_s"]
-            value = div(wall, ideal)
-            rows.append(
-                {
-                    "target": f"GitHub full sync's wall within {GITHUB_WALL_LIMIT:g}x of "
-                    "requests × latency / concurrency",
-                    "what": f"`{size}` at {lat} ms",
-                    "measured": f"{secs(wall)} s vs {full['requests']:,} × {float(lat) / 1000:g} "
-                    f"s / {gh['extract_workers']} = {secs(ideal)} s: {ratio(value)}",
-                    "limit": f"≤ {GITHUB_WALL_LIMIT:g}x",
-                    "value": value,
-                    "met": None if value is None else value <= GITHUB_WALL_LIMIT,
-                }
-            )
+            rows.append(wall_row("GitHub", GITHUB_WALL_LIMIT, size, lat, full, workers, ideal))
     return rows
 
 
@@ -142,21 +129,26 @@ def linear_wall_rows(results: dict[str, Any]) -> list[dict[str, Any]]:
             if float(lat) <= 0 or not concurrency or not full.get("ok"):
                 continue
             ideal = full["requests"] * float(lat) / 1000 / concurrency
-            wall = full["run"]["wall_s"]
-            value = div(wall, ideal)
-            rows.append(
-                {
-                    "target": f"Linear full sync's wall within {LINEAR_WALL_LIMIT:g}x of "
-                    "requests × latency / concurrency",
-                    "what": f"`{size}` at {lat} ms",
-                    "measured": f"{secs(wall)} s vs {full['requests']:,} × "
-                    f"{float(lat) / 1000:g} s / {concurrency} = {secs(ideal)} s: {ratio(value)}",
-                    "limit": f"≤ {LINEAR_WALL_LIMIT:g}x",
-                    "value": value,
-                    "met": None if value is None else value <= LINEAR_WALL_LIMIT,
-                }
-            )
+            rows.append(wall_row("Linear", LINEAR_WALL_LIMIT, size, lat, full, concurrency, ideal))
     return rows
+
+
+def wall_row(
+    title: str, limit: float, size: str, lat: str, full: dict[str, Any], workers: int, ideal: float
+) -> dict[str, Any]:
+    """The target row of `title`'s full sync at `lat` ms: its wall within `limit` times
+    `ideal` (requests × latency / `workers`, the requests in flight at once)."""
+    wall = full["run"]["wall_s"]
+    value = div(wall, ideal)
+    return {
+        "target": f"{title} full sync's wall within {limit:g}x of requests × latency / concurrency",
+        "what": f"`{size}` at {lat} ms",
+        "measured": f"{secs(wall)} s vs {full['requests']:,} × {float(lat) / 1000:g} s / "
+        f"{workers} = {secs(ideal)} s: {ratio(value)}",
+        "limit": f"≤ {limit:g}x",
+        "value": value,
+        "met": None if value is None else value <= limit,
+    }
 
 
 def targets(results: dict[str, Any]) -> list[str]:

@@ -40,6 +40,7 @@ from sandbox.github.world import (
     IssueRef,
     World,
     between,
+    bot_account,
     bump_pull,
     fork_of,
     new_review,
@@ -119,25 +120,8 @@ class WorldBuilder:
         members = [self._member(p, rng) for p in self.company.github_people]
         if members:
             members[0].role = "admin"
-        bot = Account(
-            login=BOT_LOGIN,
-            id=BOT_ID,
-            type="Bot",
-            member=False,
-            name=None,
-            email=None,
-            company=None,
-            blog="",
-            location=None,
-            bio=None,
-            twitter_username=None,
-            hireable=None,
-            public_repos=0,
-            public_gists=0,
-            followers=0,
-            following=0,
-            created_at=datetime(2019, 4, 16, 22, 34, 25, tzinfo=self.now.tzinfo),
-            updated_at=datetime(2019, 4, 16, 22, 34, 25, tzinfo=self.now.tzinfo),
+        bot = bot_account(
+            BOT_LOGIN, BOT_ID, datetime(2019, 4, 16, 22, 34, 25, tzinfo=self.now.tzinfo)
         )
         outsiders = [
             Account(

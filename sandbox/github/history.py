@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sandbox.company import Company
 from sandbox.github.models import Account, Commit, Pull, Review, Team, TimelineEvent
-from sandbox.github.world import World, between, new_review, sha
+from sandbox.github.world import World, between, bot_account, new_review, sha
 
 COPILOT_LOGIN = "copilot-pull-request-reviewer[bot]"
 COPILOT_ID = 175_728_472
@@ -32,26 +32,7 @@ def copilot(world: World) -> Account:
     if account is None:
         bot = world.accounts.get("dependabot[bot]")
         created = bot.created_at if bot else world.org.created_at
-        account = Account(
-            login=COPILOT_LOGIN,
-            id=COPILOT_ID,
-            type="Bot",
-            member=False,
-            name=None,
-            email=None,
-            company=None,
-            blog="",
-            location=None,
-            bio=None,
-            twitter_username=None,
-            hireable=None,
-            public_repos=0,
-            public_gists=0,
-            followers=0,
-            following=0,
-            created_at=created,
-            updated_at=created,
-        )
+        account = bot_account(COPILOT_LOGIN, COPILOT_ID, created)
         world.accounts[COPILOT_LOGIN.lower()] = account
     return account
 

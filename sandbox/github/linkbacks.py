@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sandbox.github.data import GitHubOrg
 from sandbox.github.models import Account, IssueComment
+from sandbox.github.world import bot_account
 
 LINEAR_BOT_LOGIN = "linear[bot]"
 LINEAR_BOT_ID = 127_000_001
@@ -19,26 +20,7 @@ def linear_bot(org: GitHubOrg) -> Account:
     world = org.world
     account = world.accounts.get(LINEAR_BOT_LOGIN)
     if account is None:
-        account = Account(
-            login=LINEAR_BOT_LOGIN,
-            id=LINEAR_BOT_ID,
-            type="Bot",
-            member=False,
-            name=None,
-            email=None,
-            company=None,
-            blog="",
-            location=None,
-            bio=None,
-            twitter_username=None,
-            hireable=None,
-            public_repos=0,
-            public_gists=0,
-            followers=0,
-            following=0,
-            created_at=world.org.created_at,
-            updated_at=world.org.created_at,
-        )
+        account = bot_account(LINEAR_BOT_LOGIN, LINEAR_BOT_ID, world.org.created_at)
         world.accounts[LINEAR_BOT_LOGIN] = account
     return account
 

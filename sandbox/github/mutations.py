@@ -41,10 +41,12 @@ class Mutations:
     def _pick(self, rows: list[T], k: int) -> list[T]:
         return self.rng.sample(rows, min(k, len(rows)))
 
+    def _open(self) -> list[Pull]:
+        return [p for p in self.world.pulls if p.state == "open"]
+
     def _pick_pulls(self, k: int, *, open_first: bool = True) -> list[Pull]:
         """k pull requests, open ones first when `open_first`."""
-        open_ = [p for p in self.world.pulls if p.state == "open"] if open_first else []
-        chosen = self._pick(open_, k)
+        chosen = self._pick(self._open() if open_first else [], k)
         if len(chosen) < k:
             taken = set(chosen)
             rest = [p for p in self.world.pulls if p not in taken]
@@ -184,7 +186,7 @@ class Mutations:
         """Merge k open pull requests (fewer when fewer are open)."""
         with self.lock:
             at, out = self.clock.tick(), []
-            for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+            for pull in self._pick(self._open(), k):
                 if pull.draft:
                     record(pull, "ReadyForReviewEvent", pull.user, at)
                 pull.state, pull.draft = "closed", False
@@ -204,7 +206,7 @@ class Mutations:
         """Close k open pull requests without merging them."""
         with self.lock:
             at, out = self.clock.tick(), []
-            for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+            for pull in self._pick(self._open(), k):
                 pull.state, pull.closed_at = "closed", at
                 pull.mergeable, pull.mergeable_state = None, "unknown"
                 record(pull, "ClosedEvent", pull.user, at)
@@ -218,11 +220,7 @@ class Mutations:
         with self.lock:
             at, out = self.clock.tick(), []
             for _ in range(k):
-                pull = self._new_pull(at)
-                pull.commit_list = new_commits(pull)
-                self.world.pulls.append(pull)
-                self._index_pull(pull)
-                out.append(self._key(pull))
+                out.append(self._key(self._add_pull(at)))
             self._changed()
             return out
 
@@ -231,7 +229,7 @@ class Mutations:
         several: every commit is new (new oids, committed now), the old ones are gone."""
         with self.lock:
             at, out = self.clock.tick(), []
-            for pull in self._pick([p for p in self.world.pulls if p.state == "open"], k):
+            for pull in self._pick(self._open(), k):
                 pull.commits = max(1, pull.commits - 1)
                 pull.head_sha = sha(self.rng)
                 pull.commit_list = rebased_commits(pull, at)
@@ -277,13 +275,18 @@ class Mutations:
                 self.world.next_number[repo.id] = 1
                 self._index_repo(repo)
                 for _ in range(pulls):
-                    pull = self._new_pull(at, repo)
-                    pull.commit_list = new_commits(pull)
-                    self.world.pulls.append(pull)
-                    self._index_pull(pull)
+                    self._add_pull(at, repo)
                 out.append(repo.full_name)
             self._changed()
             return out
+
+    def _add_pull(self, at: datetime, repo: Repo | None = None) -> Pull:
+        """A new open pull request (with its commits) in `repo` (default: any), in the org."""
+        pull = self._new_pull(at, repo)
+        pull.commit_list = new_commits(pull)
+        self.world.pulls.append(pull)
+        self._index_pull(pull)
+        return pull
 
     def _new_pull(self, at: datetime, repo: Repo | None = None) -> Pull:
         rng, world = self.rng, self.world

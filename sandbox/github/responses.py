@@ -4,11 +4,12 @@ weak ETags and conditional-request matching."""
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from sandbox.core import Request, Response
+from sandbox.core import Fault, Request, Response
 
 DOCS = "https://docs.github.com/rest"
 RATE_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
@@ -21,6 +22,8 @@ SECONDARY_MESSAGE = (
     "again. If you reach out to GitHub Support for help, please include the request ID "
     "0000:0000:0000000:0000000:00000000."
 )
+#: Fault kinds of a secondary rate limit: with a retry-after header, and without one.
+SECONDARY_LIMITS = ("secondary_limit", "secondary_limit_no_retry_after")
 DEFAULT_PER_PAGE, MAX_PER_PAGE = 30, 100
 
 
@@ -41,6 +44,18 @@ def error(status: int, message: str) -> GitHubResponse:
 
 def not_found() -> GitHubResponse:
     return error(404, "Not Found")
+
+
+def secondary_limited(fault: Fault) -> GitHubResponse:
+    """The refusal of a `SECONDARY_LIMITS` fault: 403 (or `fault.status` 429), with a
+    retry-after header (`fault.retry_after` rounded up, 1 by default) for "secondary_limit"."""
+    status = fault.status if fault.status in (403, 429) else 403
+    body = {"message": fault.message or SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
+    headers: dict[str, str] = {}
+    if fault.kind == "secondary_limit":
+        retry = math.ceil(fault.retry_after) if fault.retry_after else 1
+        headers["retry-after"] = str(retry)
+    return GitHubResponse(status, body, headers)
 
 
 def validation_failed(resource: str, field: str, documentation_url: str) -> GitHubResponse:

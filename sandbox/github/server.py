@@ -22,8 +22,7 @@ from sandbox.github.late_changes import LateChanges
 from sandbox.github.models import Pull, Repo
 from sandbox.github.responses import (
     RATE_DOCS,
-    SECONDARY_DOCS,
-    SECONDARY_MESSAGE,
+    SECONDARY_LIMITS,
     GitHubResponse,
     error,
     etag_matches,
@@ -31,6 +30,7 @@ from sandbox.github.responses import (
     not_found,
     page_args,
     paginate,
+    secondary_limited,
     validation_failed,
     weak_etag,
 )
@@ -47,12 +47,7 @@ ISSUE_COMMENTS_DOCS = (
 )
 MEMBERS_DOCS = "https://docs.github.com/rest/orgs/members#list-organization-members"
 #: Fault kinds only GitHub has (see `GitHubServer.fault_response`).
-GITHUB_FAULTS = (
-    "primary_limit",
-    "secondary_limit",
-    "secondary_limit_no_retry_after",
-    "deep_page",
-)
+GITHUB_FAULTS = ("primary_limit", *SECONDARY_LIMITS, "deep_page")
 
 
 class GitHubServer(github_graphql.GraphQLServing, ApiServer):
@@ -190,17 +185,8 @@ class GitHubServer(github_graphql.GraphQLServing, ApiServer):
         if fault.kind == "primary_limit":
             self.rate_window.exhaust(reset_in=fault.seconds)
             return self._finish(self._exceeded(429 if fault.status == 429 else 403))
-        if fault.kind in ("secondary_limit", "secondary_limit_no_retry_after"):
-            status = fault.status if fault.status in (403, 429) else 403
-            body = {
-                "message": fault.message or SECONDARY_MESSAGE,
-                "documentation_url": SECONDARY_DOCS,
-            }
-            headers: dict[str, str] = {}
-            if fault.kind == "secondary_limit":
-                retry = math.ceil(fault.retry_after) if fault.retry_after else 1
-                headers["retry-after"] = str(retry)
-            return self._finish(GitHubResponse(status, body, headers))
+        if fault.kind in SECONDARY_LIMITS:
+            return self._finish(secondary_limited(fault))
         return super().fault_response(fault, request)
 
     def handle(self, request: Request) -> Response:

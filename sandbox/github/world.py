@@ -86,6 +86,31 @@ class World:
     next_number: dict[int, int] = field(default_factory=dict)  # repo id -> next issue number
 
 
+def bot_account(login: str, id_: int, created: datetime) -> Account:
+    """A GitHub App's account: type Bot, not a member, an empty profile, never updated since
+    `created`."""
+    return Account(
+        login=login,
+        id=id_,
+        type="Bot",
+        member=False,
+        name=None,
+        email=None,
+        company=None,
+        blog="",
+        location=None,
+        bio=None,
+        twitter_username=None,
+        hireable=None,
+        public_repos=0,
+        public_gists=0,
+        followers=0,
+        following=0,
+        created_at=created,
+        updated_at=created,
+    )
+
+
 def fork_of(world: World, repo: Repo, owner: Account) -> Repo:
     """The outside contributor's fork of `repo` (made on first use)."""
     key = (owner.id, repo.id)

@@ -14,11 +14,8 @@ from typing import Any
 
 from graphql import (
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLNamedType,
     GraphQLSchema,
-    InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
@@ -26,9 +23,9 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
-from graphql.execution.values import get_directive_values
 from graphql.language import DocumentNode
-from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
+
+from sandbox.query_walk import SelectionWalker
 
 DEFAULT_CONNECTION_SIZE = 50
 # Points are counted in tenths, so sums stay exact.
@@ -51,15 +48,7 @@ def complexity(
     return -(-tenths // 10)
 
 
-class _Walker:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any]):
-        self.schema = schema
-        self.document = document
-        self.variables = variables
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-
+class _Walker(SelectionWalker):
     def operation(self, name: str | None) -> OperationDefinitionNode | None:
         for op in self.document.definitions:
             if isinstance(op, OperationDefinitionNode) and (
@@ -68,34 +57,11 @@ class _Walker:
                 return op
         return None
 
-    def included(self, node: Any) -> bool:
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        if skip and skip.get("if") is True:
-            return False
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        return not (include and include.get("if") is False)
-
     def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType) -> int:
-        total = 0
-        for selection in selection_set.selections if selection_set else ():
-            if not self.included(selection):
-                continue
-            if isinstance(selection, FieldNode):
-                total += self.field(selection, parent)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                target = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.selections(selection.selection_set, target or parent)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is not None:
-                    target = self.schema.get_type(fragment.type_condition.name.value)
-                    total += self.selections(fragment.selection_set, target or parent)
-        return total
+        return sum(self.field(field, on) for field, on in self.fields(selection_set, parent))
 
     def field(self, node: FieldNode, parent: GraphQLNamedType) -> int:
-        name = node.name.value
-        definition = None if name.startswith("__") else getattr(parent, "fields", {}).get(name)
+        definition = self.definition(node, parent)
         return 0 if definition is None else self.cost(node, get_named_type(definition.type))
 
     def cost(self, node: FieldNode, named: GraphQLNamedType) -> int:

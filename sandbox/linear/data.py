@@ -28,6 +28,11 @@ NEXT_STATE = {
     "duplicate": "backlog",
 }
 TEAM_SUFFIXES = ["Core", "Squad", "Guild", "Crew"]
+#: The fields an issue added later starts without: never canceled, auto-closed or -archived,
+#: triaged or trashed.
+NEW_ISSUE_NULLS: dict[str, None] = dict.fromkeys(
+    ("canceledAt", "autoClosedAt", "autoArchivedAt", "triagedAt", "trashed")
+)
 
 
 @dataclass(frozen=True)
@@ -317,11 +322,7 @@ class LinearWorkspace:
                     dueDate=None,
                     startedAt=None,
                     completedAt=None,
-                    canceledAt=None,
-                    autoClosedAt=None,
-                    autoArchivedAt=None,
-                    triagedAt=None,
-                    trashed=None,
+                    **NEW_ISSUE_NULLS,
                     team=team,
                     state=state,
                     assignee=vocab.pick(rng, users) if users and rng.random() < 0.6 else None,

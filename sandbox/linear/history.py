@@ -14,35 +14,12 @@ import random
 from typing import Any
 
 from sandbox.linear.generate import new_id
+from sandbox.linear.model import HISTORY_CHANGE_FIELDS
 from sandbox.linear.store import Row, set_time, tie
 from sandbox.linear.timeutil import iso_ms, parse_datetime
 
 #: Linear's GitHub integration, as `IssueHistory.botActor` shows it.
 GITHUB_BOT = {"id": "github", "type": "github", "subType": None, "name": "GitHub"}
-#: Every IssueHistory field a change may set (the others stay null).
-CHANGE_FIELDS = (
-    "fromStateId",
-    "toStateId",
-    "fromAssigneeId",
-    "toAssigneeId",
-    "fromCycleId",
-    "toCycleId",
-    "fromProjectId",
-    "toProjectId",
-    "fromTeamId",
-    "toTeamId",
-    "fromEstimate",
-    "toEstimate",
-    "fromPriority",
-    "toPriority",
-    "addedLabelIds",
-    "removedLabelIds",
-    "archived",
-    "autoArchived",
-    "autoClosed",
-    "trashed",
-    "updatedDescription",
-)
 
 
 def _ms(value: str | None) -> int | None:
@@ -69,8 +46,8 @@ def record(
     entry: Row = {"id": new_id(rng)}
     for name in ("createdAt", "updatedAt", "archivedAt"):
         set_time(entry, name, at if name != "archivedAt" else None)
-    entry.update(dict.fromkeys(CHANGE_FIELDS))
-    unknown = set(changes) - set(CHANGE_FIELDS)
+    entry.update(dict.fromkeys(HISTORY_CHANGE_FIELDS))
+    unknown = set(changes) - set(HISTORY_CHANGE_FIELDS)
     if unknown:
         raise ValueError(f"not IssueHistory change fields: {sorted(unknown)}")
     entry.update(changes)

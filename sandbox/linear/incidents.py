@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from sandbox.linear import history, vocab
-from sandbox.linear.data import LinearWorkspace
+from sandbox.linear.data import NEW_ISSUE_NULLS, LinearWorkspace
 from sandbox.linear.generate import base_row, issue_links, new_id
 from sandbox.linear.store import Row, set_time
 from sandbox.linear.timeutil import iso_ms, to_ms
@@ -74,11 +74,7 @@ def add_incidents(ws: LinearWorkspace, incidents: Iterable[IncidentRef]) -> list
                 dueDate=None,
                 startedAt=iso_ms(opened),
                 completedAt=iso_ms(resolved) if done else None,
-                canceledAt=None,
-                autoClosedAt=None,
-                autoArchivedAt=None,
-                triagedAt=None,
-                trashed=None,
+                **NEW_ISSUE_NULLS,
                 team=team,
                 state=state,
                 assignee=vocab.pick(rng, users) if users else None,

@@ -21,7 +21,7 @@ import pytest
 from pipelines.paths import REPO_ROOT
 from sandbox import Sandbox
 from tests.support.github_truth import assert_github_matches_truth
-from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.resumes import TRUTH, request_budget, run_until_complete, small_pages
 from tests.support.workspace import Workspace
 
 STAGE_MARKERS = {
@@ -29,10 +29,6 @@ STAGE_MARKERS = {
     "normalize": "normalize ...",
     "load": "load ...",
     "dbt": "dbt build (",
-}
-TRUTH: dict[str, Callable[[Workspace, Sandbox], None]] = {
-    "linear": assert_linear_matches_truth,
-    "github": assert_github_matches_truth,
 }
 
 
@@ -94,54 +90,51 @@ def crash_then_converge(ws: Workspace, box: Sandbox, source: str, stage: str, se
         assert built > 0
 
 
-def crash_partial_then_converge(ws: Workspace, box: Sandbox, stage: str, seed: int) -> None:
-    """A first Linear load needing ~3 budget windows, killed in a partial run and again in a
-    resumed one: the runs that follow resume (exit 3) until one completes (exit 0), and the
-    warehouse then equals the truth with no duplicates."""
-    rng = random.Random(seed)
-    ws.env["SOURCES__LINEAR__PAGE_SIZE"] = "8"  # ~70 requests for the tiny workspace
-    box.linear.requests_window.limit = 25
-    run_and_kill(ws, "linear", stage, rng.uniform(0.0, 0.6), "--no-dbt")
-    box.advance_clock(3600)
-    first = ws.run("linear", "--no-dbt")
-    assert first.returncode in (0, 3), first.output
-    box.advance_clock(3600)
-    run_and_kill(ws, "linear", stage, rng.uniform(0.0, 0.6), "--no-dbt")
-    statuses = []
-    for _ in range(8):
-        box.advance_clock(3600)
-        result = ws.run("linear", "--no-dbt")
-        statuses.append(result.returncode)
-        assert result.returncode in (0, 3), result.output
-        if result.returncode == 0:
-            break
-    assert statuses[-1] == 0, statuses
-    TRUTH["linear"](ws, box)
+#: A first load needing ~3 budget windows: (page size, requests per window). Linear: ~70
+#: requests for the tiny workspace; GitHub: ~47 REST requests for the tiny company.
+PARTIAL = {"linear": (8, 25), "github": (5, 18)}
 
 
-def crash_partial_github_then_converge(ws: Workspace, box: Sandbox, stage: str, seed: int) -> None:
-    """The same for a first GitHub load needing ~3 windows of REST requests (small REST pages):
-    killed in a partial run and in a resumed one, then resumed (exit 3) until it completes
-    (exit 0) with the truth: no comment, profile or pull request lost or doubled."""
+def crash_partial_then_converge(
+    ws: Workspace, box: Sandbox, source: str, stage: str, seed: int
+) -> None:
+    """A first load needing ~3 budget windows (`PARTIAL`), killed in a partial run and again
+    in a resumed one: the runs that follow resume (exit 3) until one completes (exit 0), and
+    the warehouse then equals the truth: no row (comment, profile, pull request) lost or
+    doubled."""
     rng = random.Random(seed)
-    ws.env["SOURCES__GITHUB__PAGE_SIZE"] = "5"  # ~47 REST requests for the tiny company
-    box.github.rate_window.limit = 18
-    run_and_kill(ws, "github", stage, rng.uniform(0.0, 0.6), "--no-dbt")
+    page_size, limit = PARTIAL[source]
+    small_pages(ws, source, page_size)
+    request_budget(box, source).limit = limit
+    run_and_kill(ws, source, stage, rng.uniform(0.0, 0.6), "--no-dbt")
     box.advance_clock(3600)
-    first = ws.run("github", "--no-dbt")
+    first = ws.run(source, "--no-dbt")
     assert first.returncode in (0, 3), first.output
     box.advance_clock(3600)
-    run_and_kill(ws, "github", stage, rng.uniform(0.0, 0.6), "--no-dbt")
-    statuses = []
-    for _ in range(8):
-        box.advance_clock(3600)
-        result = ws.run("github", "--no-dbt")
-        statuses.append(result.returncode)
-        assert result.returncode in (0, 3), result.output
-        if result.returncode == 0:
-            break
-    assert statuses[-1] == 0, statuses
-    TRUTH["github"](ws, box)
+    run_and_kill(ws, source, stage, rng.uniform(0.0, 0.6), "--no-dbt")
+    box.advance_clock(3600)
+    run_until_complete(ws, box, source, 8)
+    TRUTH[source](ws, box)
+
+
+Crash = Callable[[Workspace, Sandbox, str, str, int], None]
+#: `crashed(crash, source, stage, seed, company_seed=7)`: one crash case, run.
+Crashed = Callable[..., None]
+
+
+@pytest.fixture
+def crashed(
+    workspace_factory: Callable[[Sandbox | None], Workspace],
+    sandbox_factory: Callable[..., Sandbox],
+) -> Crashed:
+    """Runs a crash case against a fresh sandbox (25 ms latency) of the company of
+    `company_seed` (7: the default company)."""
+
+    def run(crash: Crash, source: str, stage: str, seed: int, company_seed: int = 7) -> None:
+        box = sandbox_factory(latency_ms=25, seed=company_seed)
+        crash(workspace_factory(box), box, source, stage, seed)
+
+    return run
 
 
 FAST = [
@@ -155,61 +148,38 @@ FAST = [
 
 
 @pytest.mark.parametrize(("source", "stage", "seed"), FAST)
-def test_crash_then_converge(
-    source: str,
-    stage: str,
-    seed: int,
-    workspace_factory,
-    sandbox_factory,  # type: ignore[no-untyped-def]
-) -> None:
-    box = sandbox_factory(latency_ms=25)
-    crash_then_converge(workspace_factory(box), box, source, stage, seed)
+def test_crash_then_converge(source: str, stage: str, seed: int, crashed: Crashed) -> None:
+    crashed(crash_then_converge, source, stage, seed)
+
+
+def test_crash_in_a_partial_run_then_converge(crashed: Crashed) -> None:
+    crashed(crash_partial_then_converge, "linear", "extract", 7)
+
+
+#: The ways a run is crashed, by the name the sweep's cases carry.
+CRASHES: dict[str, Crash] = {"sync": crash_then_converge, "partial": crash_partial_then_converge}
+#: The full sweep (`make test-crash`): kills in every stage of both sources' syncs, and in
+#: extract, normalize and load of partial runs; each seed also seeds its own company.
+SWEEP = [
+    *(
+        ("sync", source, stage, seed)
+        for source in ("linear", "github")
+        for stage in STAGE_MARKERS
+        for seed in range(10, 22)
+    ),
+    *(
+        ("partial", source, stage, seed)
+        for source, seeds in (("linear", range(30, 34)), ("github", range(40, 44)))
+        for stage in ("extract", "normalize", "load")
+        for seed in seeds
+    ),
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", range(10, 22))
-@pytest.mark.parametrize("stage", list(STAGE_MARKERS))
-@pytest.mark.parametrize("source", ["linear", "github"])
-def test_crash_sweep(
-    source: str,
-    stage: str,
-    seed: int,
-    workspace_factory,
-    sandbox_factory,  # type: ignore[no-untyped-def]
-) -> None:
-    box = sandbox_factory(latency_ms=25, seed=seed)
-    crash_then_converge(workspace_factory(box), box, source, stage, seed)
-
-
-def test_crash_in_a_partial_run_then_converge(workspace_factory, sandbox_factory) -> None:  # type: ignore[no-untyped-def]
-    box = sandbox_factory(latency_ms=25)
-    crash_partial_then_converge(workspace_factory(box), box, "extract", 7)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(30, 34))
-@pytest.mark.parametrize("stage", ["extract", "normalize", "load"])
-def test_crash_sweep_partial_runs(
-    stage: str,
-    seed: int,
-    workspace_factory,
-    sandbox_factory,  # type: ignore[no-untyped-def]
-) -> None:
-    box = sandbox_factory(latency_ms=25, seed=seed)
-    crash_partial_then_converge(workspace_factory(box), box, stage, seed)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("seed", range(40, 44))
-@pytest.mark.parametrize("stage", ["extract", "normalize", "load"])
-def test_crash_sweep_partial_github_runs(
-    stage: str,
-    seed: int,
-    workspace_factory,
-    sandbox_factory,  # type: ignore[no-untyped-def]
-) -> None:
-    box = sandbox_factory(latency_ms=25, seed=seed)
-    crash_partial_github_then_converge(workspace_factory(box), box, stage, seed)
+@pytest.mark.parametrize(("crash", "source", "stage", "seed"), SWEEP)
+def test_crash_sweep(crash: str, source: str, stage: str, seed: int, crashed: Crashed) -> None:
+    crashed(CRASHES[crash], source, stage, seed, company_seed=seed)
 
 
 def test_a_kill_between_dlts_completed_marker_and_its_move_is_finished_on_rerun(

@@ -22,8 +22,7 @@ from typing import Any
 import pytest
 
 from sandbox import Sandbox
-from tests.support.github_truth import assert_github_matches_truth
-from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.resumes import TRUTH
 from tests.support.workspace import Workspace, base_env
 
 Mangle = Callable[[Any], Any]
@@ -96,6 +95,56 @@ class Case:
         return f"{self.source}-{self.kind}-{what}-{outcome}"
 
 
+def waits(source: str, kind: str, options: dict[str, Any], **more: Any) -> Case:
+    """A case the run recovers from by waiting a rate limit out (its summary says so)."""
+    return Case(source, kind, options, summary="rate-limit waits", **more)
+
+
+def retried_429(source: str, match: str) -> Case:
+    """One 429 with retry-after on `match`: the run retries it (its summary says so)."""
+    options = {"status": 429, "retry_after": 1, "times": 1, "match": match}
+    return Case(source, "status", options, summary="retried")
+
+
+def secondary_limit(status: int, times: int, match: str, retry_after: bool) -> Case:
+    """GitHub's secondary rate limit on `match`, waited out. Without retry-after the run waits
+    what it is told to (0.2 s here), and each refused request must be sent again."""
+    if retry_after:
+        options = {"status": status, "retry_after": 1, "times": times, "match": match}
+        return waits("github", "secondary_limit", options)
+    options = {"status": status, "times": times, "match": match}
+    env = {"SOURCES__GITHUB__SECONDARY_LIMIT_WAIT": "0.2"}
+    return waits("github", "secondary_limit_no_retry_after", options, env=env, retried=True)
+
+
+def always_503(source: str, match: str, *names: str) -> Case:
+    """Every request of `match` answered 503: the run fails naming the source, `names` (where
+    it failed) and the status."""
+    options = {"status": 503, "times": -1, "match": match}
+    return Case(source, "status", options, fails_with=[source, *names, "HTTP 503"])
+
+
+def budget_spent(
+    source: str, kind: str, options: dict[str, Any], resets: bool = True, **more: Any
+) -> Case:
+    """A rate limit the run cannot wait out: it stops (exit 3) saying the budget is spent (and
+    when it `resets`) and that the next run resumes."""
+    texts = [f"{source} rate-limit budget is spent", *(["resets at"] if resets else [])]
+    return Case(source, kind, options, stops_with=[*texts, "next run", "resumes"], **more)
+
+
+def linear_mangle(change: Callable[[dict[str, Any]], None], **more: Any) -> Case:
+    """The first issue of the issues entity's pages rewritten by `change`."""
+    options = {"match": "issues", "named": ISSUES, "transform": linear_nodes(change)}
+    return Case("linear", "mangle", options, **more)
+
+
+def github_mangle(match: str, transform: Mangle, **more: Any) -> Case:
+    """GitHub's pages of `match` rewritten in the first sync (every record is read then)."""
+    options = {"match": match, "transform": transform}
+    return Case("github", "mangle", options, first_sync=True, **more)
+
+
 CASES = [
     # -- Linear ----------------------------------------------------------------------------
     Case("linear", "status", {"status": 503, "times": 3, "match": "issues"}),
@@ -103,30 +152,10 @@ CASES = [
     Case("linear", "timeout", {"seconds": 3, "times": 1, "match": "issues"}),
     Case("linear", "reset", {"times": 2, "match": "issues"}),
     Case("linear", "truncate", {"times": 1, "match": "issues"}),
-    Case(
-        "linear",
-        "status",
-        {"status": 429, "retry_after": 1, "times": 1, "match": "issues"},
-        summary="retried",
-    ),
-    Case(
-        "linear",
-        "ratelimited_400",
-        {"seconds": 1, "times": 1, "match": "issues"},
-        summary="rate-limit waits",
-    ),
-    Case(
-        "linear",
-        "ratelimited_429",
-        {"seconds": 1, "times": 1, "match": "teams"},
-        summary="rate-limit waits",
-    ),
-    Case(
-        "linear",
-        "ratelimited_endpoint",
-        {"seconds": 1, "times": 1, "match": "issues"},
-        summary="rate-limit waits",
-    ),
+    retried_429("linear", "issues"),
+    waits("linear", "ratelimited_400", {"seconds": 1, "times": 1, "match": "issues"}),
+    waits("linear", "ratelimited_429", {"seconds": 1, "times": 1, "match": "teams"}),
+    waits("linear", "ratelimited_endpoint", {"seconds": 1, "times": 1, "match": "issues"}),
     Case(
         "linear",
         "partial_error",
@@ -141,41 +170,18 @@ CASES = [
         {"match": "comments", "message": "Something broke"},
         fails_with=["linear", "/graphql", "comments", "Something broke"],
     ),
-    Case(
-        "linear",
-        "status",
-        {"status": 503, "times": -1, "match": "issues"},
-        fails_with=["linear", "/graphql", "issues", "HTTP 503"],
-    ),
-    Case(
-        "linear",
-        "ratelimited_400",
-        {"seconds": 3600, "times": -1},
-        stops_with=["linear rate-limit budget is spent", "resets at", "next run", "resumes"],
-    ),
-    Case(
-        "linear",
-        "mangle",
-        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_drop("id"))},
-        fails_with=["linear", "/graphql", "issues", "no usable `id`"],
-    ),
-    Case(
-        "linear",
-        "mangle",
-        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_set(priority="urgent!"))},
+    always_503("linear", "issues", "/graphql", "issues"),
+    budget_spent("linear", "ratelimited_400", {"seconds": 3600, "times": -1}),
+    linear_mangle(_drop("id"), fails_with=["linear", "/graphql", "issues", "no usable `id`"]),
+    linear_mangle(
+        _set(priority="urgent!"),
         check="select count(*) from linear.raw_issues where priority__v_text = 'urgent!'",
     ),
-    Case(
-        "linear",
-        "mangle",
-        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_set(riskScore=0.7))},
-        check="select count(*) from linear.raw_issues where risk_score = 0.7",
+    linear_mangle(
+        _set(riskScore=0.7), check="select count(*) from linear.raw_issues where risk_score = 0.7"
     ),
-    Case(
-        "linear",
-        "mangle",
-        {"match": "issues", "named": ISSUES, "transform": linear_nodes(_set(title=None))},
-        check="select count(*) from linear.raw_issues where title is null",
+    linear_mangle(
+        _set(title=None), check="select count(*) from linear.raw_issues where title is null"
     ),
     # -- GitHub ----------------------------------------------------------------------------
     # A 502 on a heavy GraphQL page: retried with a smaller page (issue 11 item 6).
@@ -185,103 +191,53 @@ CASES = [
     Case("github", "timeout", {"seconds": 3, "times": 1, "match": "issues.comments"}),
     Case("github", "reset", {"times": 2, "match": "pulls.comments"}),
     Case("github", "truncate", {"times": 1, "match": "repository acme/"}),
-    Case(
-        "github",
-        "status",
-        {"status": 429, "retry_after": 1, "times": 1, "match": "users.get"},
-        summary="retried",
-    ),
-    Case(
-        "github",
-        "secondary_limit",
-        {"status": 403, "retry_after": 1, "times": 1, "match": "graphql"},
-        summary="rate-limit waits",
-    ),
-    Case(
-        "github",
-        "secondary_limit",
-        {"status": 429, "retry_after": 1, "times": 2, "match": "repository acme/"},
-        summary="rate-limit waits",
-    ),
-    Case(
-        "github",
-        "secondary_limit_no_retry_after",
-        {"status": 403, "times": 2, "match": "repository acme/"},
-        summary="rate-limit waits",
-        env={"SOURCES__GITHUB__SECONDARY_LIMIT_WAIT": "0.2"},
-        retried=True,
-    ),
-    Case(
-        "github",
-        "secondary_limit_no_retry_after",
-        {"status": 429, "times": 1, "match": "graphql"},
-        summary="rate-limit waits",
-        env={"SOURCES__GITHUB__SECONDARY_LIMIT_WAIT": "0.2"},
-        retried=True,
-    ),
-    Case(
+    retried_429("github", "users.get"),
+    secondary_limit(403, 1, "graphql", retry_after=True),
+    secondary_limit(429, 2, "repository acme/", retry_after=True),
+    secondary_limit(403, 2, "repository acme/", retry_after=False),
+    secondary_limit(429, 1, "graphql", retry_after=False),
+    # Every GitHub read stops between complete pages: exit 3, the next run resumes.
+    budget_spent(
         "github",
         "secondary_limit_no_retry_after",
         {"status": 403, "times": -1, "match": "repository acme/"},
-        # Every GitHub read stops between complete pages: exit 3, the next run resumes.
-        stops_with=["github rate-limit budget is spent", "next run", "resumes"],
+        resets=False,
         env={"SOURCES__GITHUB__MAX_RATE_LIMIT_WAIT": "5"},
     ),
-    Case(
-        "github",
-        "primary_limit",
-        {"seconds": 2, "times": 1, "skip": 1, "match": "graphql"},
-        summary="rate-limit waits",
-    ),
-    Case(
+    waits("github", "primary_limit", {"seconds": 2, "times": 1, "skip": 1, "match": "graphql"}),
+    budget_spent(
         "github",
         "primary_limit",
         {"seconds": 3600, "times": 1, "skip": 1, "match": "repository acme/"},
-        stops_with=["github rate-limit budget is spent", "resets at", "next run", "resumes"],
     ),
-    Case(
-        "github",
-        "status",
-        {"status": 503, "times": -1, "match": "pulls.comments"},
-        fails_with=["github", "pulls/comments", "acme/", "HTTP 503"],
-    ),
+    always_503("github", "pulls.comments", "pulls/comments", "acme/"),
     Case(  # GitHub's refusal of deep page numbers, even where a restart cannot help
         "github",
         "deep_page",
         {"times": -1, "match": "issues.comments"},
         fails_with=["github", "issues/comments", "acme/", "HTTP 422", "cursor based pagination"],
     ),
-    Case(
-        "github",
-        "mangle",
-        {"match": "repository acme/", "transform": github_pulls(_drop("databaseId"))},
+    github_mangle(
+        "repository acme/",
+        github_pulls(_drop("databaseId")),
         fails_with=["github", "acme/", "no usable `databaseId`"],
-        first_sync=True,
     ),
-    Case(
-        "github",
-        "mangle",
-        {"match": "repository acme/", "transform": github_pulls(_set(locked="maybe"))},
+    github_mangle(
+        "repository acme/",
+        github_pulls(_set(locked="maybe")),
         check="select count(*) from github.raw_pull_requests where locked__v_text = 'maybe'",
-        first_sync=True,
     ),
-    Case(
-        "github",
-        "mangle",
-        {"match": "pulls.comments", "transform": github_first(_set(merge_queue_position=3))},
+    github_mangle(
+        "pulls.comments",
+        github_first(_set(merge_queue_position=3)),
         check="select count(*) from github.raw_pr_comments where merge_queue_position = 3",
-        first_sync=True,
     ),
-    Case(
-        "github",
-        "mangle",
-        {"match": "repository acme/", "transform": github_pulls(_set(title=None))},
+    github_mangle(
+        "repository acme/",
+        github_pulls(_set(title=None)),
         check="select count(*) from github.raw_pull_requests where title is null",
-        first_sync=True,
     ),
 ]
-
-TRUTH = {"linear": assert_linear_matches_truth, "github": assert_github_matches_truth}
 
 
 def change(box: Sandbox, source: str) -> None:

@@ -10,7 +10,6 @@ runs with `make test-crash`, to keep the suite's time."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
 from typing import Any
@@ -22,21 +21,21 @@ from tests.support.github_truth import (
     assert_github_graphql_matches_truth,
     assert_github_matches_truth,
 )
-from tests.support.workspace import Workspace, assert_full_refresh_resumes
+from tests.support.resumes import (
+    assert_max_duration_resumes,
+    assert_stopped_for_budget,
+    resources_state,
+    run_until_complete,
+    small_pages,
+)
+from tests.support.workspace import CliResult, Workspace, assert_full_refresh_resumes
 
-PAGE_SIZE = "5"  # small REST pages: the tiny company then needs ~47 REST requests
+PAGE_SIZE = 5  # small REST pages: the tiny company then needs ~47 REST requests
 WINDOWS = 5
 
 
 def make_workspace(factory: Callable[[Sandbox | None], Workspace], box: Sandbox) -> Workspace:
-    ws = factory(box)
-    ws.env["SOURCES__GITHUB__PAGE_SIZE"] = PAGE_SIZE
-    return ws
-
-
-def resources_state(ws: Workspace) -> dict[str, Any]:
-    state = json.loads((ws.root / "dlt" / "pipelines" / "github" / "state.json").read_text())
-    return state["sources"]["github"]["resources"]
+    return small_pages(factory(box), "github", PAGE_SIZE)
 
 
 def charged(box: Sandbox, graphql: bool | None = None) -> int:
@@ -67,21 +66,14 @@ def test_a_first_load_over_five_windows_equals_one_unlimited_run(
     rest.limit = math.ceil(needed_rest / WINDOWS)
 
     ws = make_workspace(workspace_factory, sandbox)
-    statuses = []
-    for _ in range(WINDOWS + 2):
-        result = ws.run("github", "--no-dbt")
-        statuses.append(result.returncode)
-        assert result.returncode in (0, 3), result.output
-        if result.returncode == 0:
-            break
-        paragraph = result.stdout.strip().splitlines()[-1]
-        assert paragraph.startswith("Stopped early: the github rate-limit budget is spent")
-        assert "Unfinished so far:" in paragraph and "resumes" in paragraph, paragraph
-        assert "The budget resets at" in paragraph
-        assert "Traceback" not in result.stderr
-        summary = resources_state(ws)
+
+    def stopped(run: int, result: CliResult) -> None:
+        paragraph = assert_stopped_for_budget(result, "github")
+        assert "Unfinished so far:" in paragraph, paragraph
+        summary = resources_state(ws, "github")
         assert any("resume" in state for state in summary.values()), "no resume position kept"
-        sandbox.advance_clock(3600)
+
+    statuses = run_until_complete(ws, sandbox, "github", WINDOWS + 2, on_stop=stopped)
     assert statuses[-1] == 0 and set(statuses[:-1]) == {3}, statuses
     assert WINDOWS - 1 <= len(statuses) <= math.ceil(needed_rest / rest.limit) + 1, statuses
 
@@ -89,7 +81,7 @@ def test_a_first_load_over_five_windows_equals_one_unlimited_run(
     assert_github_graphql_matches_truth(ws, sandbox)
     total = charged(sandbox)
     assert total <= needed * 1.1, (total, needed)
-    resumed, whole = resources_state(ws), resources_state(unlimited)
+    resumed, whole = resources_state(ws, "github"), resources_state(unlimited, "github")
     assert set(resumed) == set(whole)
     assert any(cursor(state)[1] for state in whole.values()), "no fingerprints kept"
     for name, state in whole.items():
@@ -105,14 +97,9 @@ def test_max_duration_stops_a_github_run_cleanly_and_the_next_run_completes(
 ) -> None:
     box = sandbox_factory(latency_ms=60)  # ~50 requests: about 3 s of reading
     ws = make_workspace(workspace_factory, box)
-    stopped = ws.run("github", "--no-dbt", "--max-duration", "0.015")
-    assert stopped.returncode == 3, stopped.output
-    assert "time budget (--max-duration) was spent" in stopped.stdout
+    stopped = assert_max_duration_resumes(ws, box, "github")
     assert "resumes" in stopped.stdout.strip().splitlines()[-1]
-    result = ws.run("github", "--no-dbt")
-    assert result.returncode == 0, result.output
-    assert_github_matches_truth(ws, box)
-    assert not [n for n, s in resources_state(ws).items() if "resume" in s]
+    assert not [n for n, s in resources_state(ws, "github").items() if "resume" in s]
 
 
 @pytest.mark.slow

@@ -8,30 +8,28 @@ suite's time."""
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
 from sandbox import Sandbox
 from tests.support.linear_truth import assert_linear_matches_truth
-from tests.support.workspace import Workspace, assert_full_refresh_resumes
+from tests.support.resumes import (
+    assert_max_duration_resumes,
+    assert_stopped_for_budget,
+    resources_state,
+    run_until_complete,
+    small_pages,
+)
+from tests.support.workspace import CliResult, Workspace, assert_full_refresh_resumes
 
-PAGE_SIZE = "8"  # small pages: a tiny workspace then needs ~70 requests
+PAGE_SIZE = 8  # small pages: a tiny workspace then needs ~70 requests
 WINDOWS = 5
 
 
-def pipeline_state(ws: Workspace, name: str = "linear") -> dict[str, Any]:
-    state = json.loads((ws.root / "dlt" / "pipelines" / name / "state.json").read_text())
-    return state["sources"][name]["resources"]
-
-
 def make_workspace(factory: Callable[[Sandbox | None], Workspace], box: Sandbox) -> Workspace:
-    ws = factory(box)
-    ws.env["SOURCES__LINEAR__PAGE_SIZE"] = PAGE_SIZE
-    return ws
+    return small_pages(factory(box), "linear", PAGE_SIZE)
 
 
 def test_a_first_load_over_five_windows_equals_one_unlimited_run(
@@ -47,29 +45,28 @@ def test_a_first_load_over_five_windows_equals_one_unlimited_run(
     window.limit = math.ceil(needed / WINDOWS)
 
     ws = make_workspace(workspace_factory, sandbox)
-    statuses = []
-    for run in range(WINDOWS + 2):
-        # One partial run also builds dbt: the marts build from what is loaded so far.
-        args = () if run == 1 else ("--no-dbt",)
-        result = ws.run("linear", *args)
-        statuses.append(result.returncode)
-        assert result.returncode in (0, 3), result.output
-        if result.returncode == 0:
-            break
-        paragraph = result.stdout.strip().splitlines()[-1]
-        assert paragraph.startswith("Stopped early: the linear rate-limit budget is spent")
-        assert "The budget resets at" in paragraph and "resumes" in paragraph
-        assert "Traceback" not in result.stderr
+
+    def stopped(run: int, result: CliResult) -> None:
+        assert_stopped_for_budget(result, "linear")
         if run == 1:
             assert "dbt (selector linear)" in result.stdout, result.stdout
-        sandbox.advance_clock(3600)
+
+    # One partial run also builds dbt: the marts build from what is loaded so far.
+    statuses = run_until_complete(
+        ws,
+        sandbox,
+        "linear",
+        WINDOWS + 2,
+        args=lambda run: () if run == 1 else ("--no-dbt",),
+        on_stop=stopped,
+    )
     assert statuses[-1] == 0 and set(statuses[:-1]) == {3}, statuses
     assert WINDOWS - 1 <= len(statuses) <= math.ceil(needed / window.limit) + 1, statuses
 
     assert_linear_matches_truth(ws, sandbox)
     total = len(sandbox.linear.log)
     assert total <= needed * 1.1, (total, needed)
-    resumed, whole = pipeline_state(ws), pipeline_state(unlimited)
+    resumed, whole = resources_state(ws, "linear"), resources_state(unlimited, "linear")
     for entity, state in whole.items():
         assert resumed[entity].get("cursor") == state.get("cursor"), entity
         assert resumed[entity]["seen"] == state["seen"], entity
@@ -120,9 +117,4 @@ def test_max_duration_stops_cleanly_and_the_next_run_completes(
     ws = make_workspace(workspace_factory, box)
     bad = ws.run("linear", "--no-dbt", "--max-duration", "0")
     assert bad.returncode == 2 and "--max-duration" in bad.stderr
-    stopped = ws.run("linear", "--no-dbt", "--max-duration", "0.015")
-    assert stopped.returncode == 3, stopped.output
-    assert "time budget (--max-duration) was spent" in stopped.stdout
-    result = ws.run("linear", "--no-dbt")
-    assert result.returncode == 0, result.output
-    assert_linear_matches_truth(ws, box)
+    assert_max_duration_resumes(ws, box, "linear")

@@ -9,7 +9,6 @@ import re
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import requests
 
 from sandbox.company import Company, Size
 from sandbox.github import GitHubOrg, GitHubServer
+from sandbox.linear.data import IssueRef
 
 TOKEN = "ghp_test_token"
 NOW = datetime(2026, 6, 1, 12, 0, 0, tzinfo=UTC)
@@ -27,21 +27,6 @@ PAGINATE_FIXTURE = (
     SHARED / "reference/github/octokit_fixtures/paginate-issues.normalized-fixture.json"
 )
 LINK_PART = re.compile(r'<(?P<url>[^>]+)>; rel="(?P<rel>[a-z]+)"')
-
-
-@dataclass(frozen=True)
-class IssueRef:
-    """A stand-in for the Linear half's issue references."""
-
-    id: str
-    identifier: str
-    branch_name: str
-    title: str
-    team_key: str
-    created_at: datetime
-    started_at: datetime | None
-    completed_at: datetime | None
-    assignee_github_login: str | None
 
 
 def make_refs(company: Company, count: int = 150) -> list[IssueRef]:

@@ -321,45 +321,28 @@ def test_filters(server: LinearServer) -> None:
     truth = server.workspace.truth("issues")
     stamps = sorted(i["updatedAt"] for i in truth)
     middle = stamps[len(stamps) // 2]
-    newer = walk(
-        server,
-        "issues",
-        50,
-        "id",
-        includeArchived="true",
-        filter=f'{{ updatedAt: {{ gte: "{middle}" }} }}',
+
+    def matching(filter_: str) -> set[str]:
+        """The ids of every issue (archived too) that `filter_` keeps."""
+        nodes = walk(server, "issues", 50, "id", includeArchived="true", filter=filter_)
+        return {n["id"] for n in nodes}
+
+    newer = matching(f'{{ updatedAt: {{ gte: "{middle}" }} }}')
+    assert newer == {i["id"] for i in truth if i["updatedAt"] >= middle}
+    either = matching(
+        f'{{ or: [{{ updatedAt: {{ gt: "{middle}" }} }}, '
+        f'{{ archivedAt: {{ gte: "{middle}" }} }}] }}'
     )
-    assert {n["id"] for n in newer} == {i["id"] for i in truth if i["updatedAt"] >= middle}
-    either = walk(
-        server,
-        "issues",
-        50,
-        "id",
-        includeArchived="true",
-        filter=(
-            f'{{ or: [{{ updatedAt: {{ gt: "{middle}" }} }}, '
-            f'{{ archivedAt: {{ gte: "{middle}" }} }}] }}'
-        ),
-    )
-    assert {n["id"] for n in either} == {
+    assert either == {
         i["id"] for i in truth if i["updatedAt"] > middle or (i["archivedAt"] or "") >= middle
     }
-    archived_only = walk(
-        server, "issues", 50, "id", includeArchived="true", filter="{ archivedAt: { null: false } }"
-    )
-    assert {n["id"] for n in archived_only} == {i["id"] for i in truth if i["archivedAt"]}
+    archived_only = matching("{ archivedAt: { null: false } }")
+    assert archived_only == {i["id"] for i in truth if i["archivedAt"]}
     some = [i["id"] for i in truth[:5]]
-    both = walk(
-        server,
-        "issues",
-        50,
-        "id",
-        includeArchived="true",
-        filter=(
-            f'{{ and: [{{ id: {{ in: {json.dumps(some)} }} }}, {{ id: {{ neq: "{some[0]}" }} }}] }}'
-        ),
+    both = matching(
+        f'{{ and: [{{ id: {{ in: {json.dumps(some)} }} }}, {{ id: {{ neq: "{some[0]}" }} }}] }}'
     )
-    assert {n["id"] for n in both} == set(some[1:])
+    assert both == set(some[1:])
 
 
 def test_duration_filters_count_from_now(fresh: LinearServer) -> None:

@@ -24,11 +24,8 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLNamedType,
     GraphQLSchema,
-    InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     Undefined,
@@ -36,8 +33,8 @@ from graphql import (
     value_from_ast,
     value_from_ast_untyped,
 )
-from graphql.execution.values import get_directive_values
-from graphql.type import GraphQLIncludeDirective, GraphQLSkipDirective
+
+from sandbox.query_walk import SelectionWalker
 
 MAX_NODES = 500_000
 
@@ -77,48 +74,18 @@ def measure(
     return QueryLimits(nodes, requests)
 
 
-class _Walker:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any]):
-        self.schema = schema
-        self.variables = variables
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-
-    def included(self, node: Any) -> bool:
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        if skip and skip.get("if") is True:
-            return False
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        return not (include and include.get("if") is False)
-
+class _Walker(SelectionWalker):
     def selections(
         self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, multiplier: int
     ) -> tuple[int, int]:
         nodes = requests = 0
-        for selection in selection_set.selections if selection_set else ():
-            if not self.included(selection):
-                continue
-            if isinstance(selection, FieldNode):
-                n, r = self.field(selection, parent, multiplier)
-            elif isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                target = self.schema.get_type(condition.name.value) if condition else parent
-                n, r = self.selections(selection.selection_set, target or parent, multiplier)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = self.fragments.get(selection.name.value)
-                if fragment is None:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value)
-                n, r = self.selections(fragment.selection_set, target or parent, multiplier)
-            else:
-                continue
+        for field, on in self.fields(selection_set, parent):
+            n, r = self.field(field, on, multiplier)
             nodes, requests = nodes + n, requests + r
         return nodes, requests
 
     def field(self, node: FieldNode, parent: GraphQLNamedType, multiplier: int) -> tuple[int, int]:
-        name = node.name.value
-        definition = None if name.startswith("__") else getattr(parent, "fields", {}).get(name)
+        definition = self.definition(node, parent)
         if definition is None or node.selection_set is None:
             return 0, 0
         named = get_named_type(definition.type)

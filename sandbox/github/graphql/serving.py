@@ -5,12 +5,16 @@ themselves are answered by `GraphQLEndpoint`."""
 from __future__ import annotations
 
 import itertools
-import math
 import threading
 from typing import TYPE_CHECKING
 
 from sandbox.core import Fault, Request, Response
-from sandbox.github.responses import SECONDARY_DOCS, SECONDARY_MESSAGE, GitHubResponse, not_found
+from sandbox.github.responses import (
+    SECONDARY_LIMITS,
+    GitHubResponse,
+    not_found,
+    secondary_limited,
+)
 
 if TYPE_CHECKING:
     from sandbox.github.graphql.endpoint import GraphQLEndpoint
@@ -72,17 +76,8 @@ class GraphQLServing:
             self.graphql.window.exhaust(reset_in=fault.seconds)
             status = fault.status if fault.status in (403, 429) else 200
             return self._finish_graphql(self.graphql.rate_limited(status))
-        if fault.kind in ("secondary_limit", "secondary_limit_no_retry_after"):
-            status = fault.status if fault.status in (403, 429) else 403
-            body = {
-                "message": fault.message or SECONDARY_MESSAGE,
-                "documentation_url": SECONDARY_DOCS,
-            }
-            headers: dict[str, str] = {}
-            if fault.kind == "secondary_limit":
-                retry = math.ceil(fault.retry_after) if fault.retry_after else 1
-                headers["retry-after"] = str(retry)
-            return self._finish_graphql(GitHubResponse(status, body, headers))
+        if fault.kind in SECONDARY_LIMITS:
+            return self._finish_graphql(secondary_limited(fault))
         if fault.kind in GRAPHQL_FAULTS:
             return self._serve_graphql(request, fault=fault.kind.removeprefix("graphql_"))
         return None
