@@ -9,16 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from statistics import median
 from typing import Any
 
+from tests.support.truth import utc as _at
+
 FAILED = ("failure", "error")
-
-
-def _at(value: Any) -> datetime | None:
-    """An aware UTC datetime from ISO text or a (naive UTC or aware) datetime."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _hours(start: datetime, end: datetime) -> float:

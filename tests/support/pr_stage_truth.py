@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sandbox.github.world import World
+from tests.support.truth import utc as _at
 
 
 def _served(at: datetime) -> datetime:
@@ -37,14 +38,6 @@ def pull_history(world: World) -> dict[int, dict[str, Any]]:
             "changed_files": pull.changed_files,
         }
     return history
-
-
-def _at(value: Any) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def is_bot(user: dict[str, Any] | None) -> bool:

@@ -19,6 +19,15 @@ class Warehouse(Protocol):
     def query(self, sql: str) -> list[tuple[Any, ...]]: ...
 
 
+def utc(value: Any) -> datetime | None:
+    """An aware UTC datetime from ISO text or a (naive UTC or aware) datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def epoch_ms(value: str | datetime | None) -> int | None:
     """Epoch milliseconds, exactly (no float rounding), from ISO text or a datetime (naive: UTC)."""
     if value is None:
