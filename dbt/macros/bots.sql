@@ -26,3 +26,16 @@
         else {{ hours_between(start_at, end_at) }}
     end
 {%- endmacro %}
+
+
+{#- When a stage that follows the one ending at `previous_at` starts: at `at`, moved up to
+    `previous_at` when it came earlier (a review of a draft, an approval before the review
+    started), so no stage is negative; null when either is null (dbt/README.md,
+    "Pull-request stages"). -#}
+{% macro stage_start(previous_at, at) -%}
+    case
+        when {{ previous_at }} is null or {{ at }} is null then null
+        when {{ at }} < {{ previous_at }} then {{ previous_at }}
+        else {{ at }}
+    end
+{%- endmacro %}

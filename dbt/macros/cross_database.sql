@@ -25,6 +25,21 @@
     cast({{ column }} as timestamp)
 {%- endmacro %}
 
+{#- The type dlt gives a timestamp column: `timestamp with time zone` in DuckDB, `timestamp`
+    (UTC) in BigQuery. An empty stand-in for a missing raw table (`source_or_empty`) takes it,
+    so `utc_timestamp` turns it into the same type as a loaded column. -#}
+{% macro dlt_timestamp_type() -%}
+    {{ return(adapter.dispatch('dlt_timestamp_type', 'engineering_data')()) }}
+{%- endmacro %}
+
+{% macro default__dlt_timestamp_type() -%}
+    {{ dbt.type_timestamp() }}
+{%- endmacro %}
+
+{% macro duckdb__dlt_timestamp_type() -%}
+    timestamp with time zone
+{%- endmacro %}
+
 
 {#- Hours from `start_at` to `end_at` as a decimal number (null when either is null).
     Millisecond precision: Linear timestamps carry milliseconds. -#}

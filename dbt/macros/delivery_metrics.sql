@@ -45,3 +45,37 @@
 {% macro bigquery__percentile_over(expression, fraction, partition_by) -%}
     percentile_cont({{ expression }}, {{ fraction }}) over (partition by {{ partition_by }})
 {%- endmacro %}
+
+
+{#- One row per group (`group_by`, a comma-separated list of columns) of `relation` with the
+    continuous percentiles `percentiles`, a list of (name, expression, fraction) such as
+    ('pickup_p85_hours', 'pickup_hours', 0.85): each a `percentile_over` the group, taken once
+    per group with max(). `aggregates` (SQL such as 'count(*) as issues_completed', over the
+    columns of `relation`) come along, over the group's rows. -#}
+{% macro grouped_percentiles(relation, group_by, percentiles, aggregates=[]) -%}
+    select
+        {{ group_by }},
+        {%- for aggregate in aggregates %}
+        {{ aggregate }},
+        {%- endfor %}
+        {%- for name, expression, fraction in percentiles %}
+        max({{ name }}) as {{ name }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from (
+        select
+            *,
+            {%- for name, expression, fraction in percentiles %}
+            {{ percentile_over(expression, fraction, group_by) }} as {{ name }}{{ "," if not loop.last }}
+            {%- endfor %}
+        from {{ relation }}
+    ) as row_percentiles
+    group by {{ group_by }}
+{%- endmacro %}
+
+
+{#- A where condition: the deployment reached `var('dora_environment')` (only such deployments
+    count for DORA's keys; one in progress has no `deployed_at`). -#}
+{% macro reached_dora_environment() -%}
+    environment = '{{ var("dora_environment", "production") }}'
+        and deployed_at is not null
+{%- endmacro %}

@@ -68,17 +68,7 @@ incident_counts as (
 flagged as (
 
     select
-        deployments.deployment_id,
-        deployments.repo_full_name,
-        deployments.deployment_source,
-        deployments.environment,
-        deployments.sha,
-        deployments.ref,
-        deployments.creator_login,
-        deployments.outcome,
-        deployments.created_at,
-        deployments.deployed_at,
-        deployments.is_failed_status,
+        deployments.*,
         coalesce(shipped_counts.pull_request_count, 0) as pull_request_count,
         coalesce(incident_counts.incident_count, 0) as incident_count,
         incident_counts.first_incident_at,

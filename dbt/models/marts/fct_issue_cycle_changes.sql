@@ -1,12 +1,12 @@
 -- One row per time a Linear issue was added to or removed from a cycle (from Linear's
--- `Issue.history`): moving an issue from one cycle to the next is a removal from the first
--- and an addition to the second. `is_during_cycle` marks changes made while the cycle ran
--- (scope change); additions before it started are its commitment.
+-- `Issue.history`, int_linear__issue_cycle_changes): moving an issue from one cycle to the next
+-- is a removal from the first and an addition to the second. `is_during_cycle` marks changes
+-- made while the cycle ran (scope change); additions before it started are its commitment.
 with
 
-history as (
+changes as (
 
-    select * from {{ ref('stg_linear__issue_history') }}
+    select * from {{ ref('int_linear__issue_cycle_changes') }}
 
 ),
 
@@ -16,50 +16,10 @@ cycles as (
 
 ),
 
-cycle_moves as (
-
-    select * from history
-    where
-        (from_cycle_id is not null or to_cycle_id is not null)
-        and (from_cycle_id is null or to_cycle_id is null or from_cycle_id != to_cycle_id)
-
-),
-
-changes as (
-
-    select
-        issue_history_id,
-        issue_id,
-        to_cycle_id as cycle_id,
-        'added' as change_type,
-        changed_at,
-        actor_user_id,
-        is_bot_change
-
-    from cycle_moves
-    where to_cycle_id is not null
-
-    union all
-
-    select
-        issue_history_id,
-        issue_id,
-        from_cycle_id as cycle_id,
-        'removed' as change_type,
-        changed_at,
-        actor_user_id,
-        is_bot_change
-
-    from cycle_moves
-    where from_cycle_id is not null
-
-),
-
 final as (
 
     select
-        {{ dbt.concat(['changes.issue_history_id', "'|'", 'changes.change_type']) }}
-            as issue_cycle_change_key,
+        changes.issue_cycle_change_key,
         changes.issue_id,
         changes.cycle_id,
         cycles.team_id,

@@ -1,5 +1,5 @@
 -- One row per Linear issue and span of time in one workflow state: where issues waited and
--- for how long (see int_linear__issue_state_spans for the arithmetic).
+-- for how long (int_linear__issue_state_spans, where the arithmetic is).
 with
 
 spans as (
@@ -10,21 +10,7 @@ spans as (
 
 final as (
 
-    select
-        issue_state_span_id,
-        issue_id,
-        state_id,
-        state_name,
-        state_type,
-        started_at,
-        ended_at,
-        hours,
-        is_current,
-        span_number,
-        previous_state_type,
-        is_reopening
-
-    from spans
+    select * from spans
 
 )
 

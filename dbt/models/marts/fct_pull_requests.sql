@@ -26,8 +26,7 @@ issue_links as (
 shipped as (
 
     select * from {{ ref('bridge_deployment_pull_requests') }}
-    where environment = '{{ var("dora_environment", "production") }}'
-        and deployed_at is not null
+    where {{ reached_dora_environment() }}
 
 ),
 

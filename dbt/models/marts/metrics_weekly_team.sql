@@ -78,11 +78,7 @@ completions as (
     select
         team_id,
         {{ iso_week_start('completed_at') }} as week_start,
-        cycle_time_hours,
-        {{ percentile_over('cycle_time_hours', 0.5, 'team_id, ' ~ iso_week_start('completed_at')) }}
-            as cycle_time_p50_hours,
-        {{ percentile_over('cycle_time_hours', 0.85, 'team_id, ' ~ iso_week_start('completed_at')) }}
-            as cycle_time_p85_hours
+        cycle_time_hours
     from issues
     where is_completed
         and completed_at is not null
@@ -91,14 +87,10 @@ completions as (
 
 completed_weeks as (
 
-    select
-        team_id,
-        week_start,
-        count(*) as issues_completed,
-        max(cycle_time_p50_hours) as cycle_time_p50_hours,
-        max(cycle_time_p85_hours) as cycle_time_p85_hours
-    from completions
-    group by team_id, week_start
+    {{ grouped_percentiles('completions', 'team_id, week_start', [
+        ('cycle_time_p50_hours', 'cycle_time_hours', 0.5),
+        ('cycle_time_p85_hours', 'cycle_time_hours', 0.85),
+    ], aggregates=['count(*) as issues_completed']) }}
 
 ),
 

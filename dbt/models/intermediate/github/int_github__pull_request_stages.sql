@@ -114,11 +114,7 @@ review_started as (
 
     select
         *,
-        case
-            when ready_for_review_at is null or first_response_at is null then null
-            when first_response_at < ready_for_review_at then ready_for_review_at
-            else first_response_at
-        end as review_started_at
+        {{ stage_start('ready_for_review_at', 'first_response_at') }} as review_started_at
     from ready
 
 ),
@@ -127,11 +123,7 @@ merge_started as (
 
     select
         *,
-        case
-            when review_started_at is null or last_approved_at is null then null
-            when last_approved_at < review_started_at then review_started_at
-            else last_approved_at
-        end as merge_started_at
+        {{ stage_start('review_started_at', 'last_approved_at') }} as merge_started_at
     from review_started
 
 ),

@@ -1,54 +1,19 @@
 -- One row per stay of a Linear issue in a cycle: when it was added (`joined_at`) and when it
 -- was taken out or moved to another cycle (`left_at`, null while it is still there), from the
--- cycle changes of `Issue.history`. An addition's stay ends at the next change of the same
--- issue and cycle. An issue that is in a cycle today but whose history records no addition to
--- it (history not loaded) stays there from its creation.
+-- cycle changes of `Issue.history` (int_linear__issue_cycle_changes). An addition's stay ends
+-- at the next change of the same issue and cycle. An issue that is in a cycle today but whose
+-- history records no addition to it (history not loaded) stays there from its creation.
 with
 
-history as (
+changes as (
 
-    select * from {{ ref('stg_linear__issue_history') }}
+    select * from {{ ref('int_linear__issue_cycle_changes') }}
 
 ),
 
 issues as (
 
     select * from {{ ref('stg_linear__issues') }}
-
-),
-
-cycle_moves as (
-
-    select * from history
-    where
-        (from_cycle_id is not null or to_cycle_id is not null)
-        and (from_cycle_id is null or to_cycle_id is null or from_cycle_id != to_cycle_id)
-
-),
-
-changes as (
-
-    select
-        issue_history_id,
-        issue_id,
-        to_cycle_id as cycle_id,
-        'added' as change_type,
-        changed_at
-
-    from cycle_moves
-    where to_cycle_id is not null
-
-    union all
-
-    select
-        issue_history_id,
-        issue_id,
-        from_cycle_id as cycle_id,
-        'removed' as change_type,
-        changed_at
-
-    from cycle_moves
-    where from_cycle_id is not null
 
 ),
 

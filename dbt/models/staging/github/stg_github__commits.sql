@@ -3,11 +3,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('github', 'raw_commits', {
-        'sha': dbt.type_string(), 'repo': dbt.type_string(), 'message': dbt.type_string(),
-        'author__login': dbt.type_string(), 'authored_at': dbt.type_timestamp(),
-        'committed_at': dbt.type_timestamp(), 'parent_shas': dbt.type_string(),
-    }) }}
+    {{ select_source('github', 'raw_commits') }}
 
 ),
 

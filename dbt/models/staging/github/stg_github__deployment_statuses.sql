@@ -2,11 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('github', 'raw_deployment_statuses', {
-        'id': dbt.type_bigint(), 'deployment_id': dbt.type_bigint(), 'repo': dbt.type_string(),
-        'state': dbt.type_string(), 'environment': dbt.type_string(),
-        'created_at': dbt.type_timestamp(),
-    }) }}
+    {{ select_source('github', 'raw_deployment_statuses') }}
 
 ),
 

@@ -4,15 +4,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('github', 'raw_deployments', {
-        'id': dbt.type_bigint(), 'repo': dbt.type_string(), 'deployment_source': dbt.type_string(),
-        'sha': dbt.type_string(), 'ref': dbt.type_string(), 'environment': dbt.type_string(),
-        'task': dbt.type_string(), 'creator__login': dbt.type_string(),
-        'production_environment': dbt.type_boolean(), 'conclusion': dbt.type_string(),
-        'tag_name': dbt.type_string(), 'draft': dbt.type_boolean(), 'prerelease': dbt.type_boolean(),
-        'created_at': dbt.type_timestamp(), 'updated_at': dbt.type_timestamp(),
-        'run_started_at': dbt.type_timestamp(), 'published_at': dbt.type_timestamp(),
-    }) }}
+    {{ select_source('github', 'raw_deployments') }}
 
 ),
 

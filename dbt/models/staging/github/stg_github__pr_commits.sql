@@ -5,12 +5,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('github', 'raw_pr_commits', {
-        'id': dbt.type_string(), 'repo': dbt.type_string(), 'pull_request_id': dbt.type_bigint(),
-        'pull_number': dbt.type_bigint(), 'sha': dbt.type_string(),
-        'authored_at': dbt.type_timestamp(), 'committed_at': dbt.type_timestamp(),
-        'pull_request_updated_at': dbt.type_timestamp(),
-    }) }}
+    {{ select_source('github', 'raw_pr_commits') }}
 
 ),
 

@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('github', 'raw_pr_review_requests', {
-        'id': dbt.type_string(), 'repo': dbt.type_string(), 'pull_request_id': dbt.type_bigint(),
-        'pull_number': dbt.type_bigint(),
-        'requested_at': dbt.type_timestamp(), 'removed_at': dbt.type_timestamp(),
-        'is_outstanding': dbt.type_boolean(),
-        'requested_by__login': dbt.type_string(), 'requested_by__id': dbt.type_bigint(),
-        'reviewer__login': dbt.type_string(), 'reviewer__id': dbt.type_bigint(),
-        'reviewer__type': dbt.type_string(),
-        'team__id': dbt.type_bigint(), 'team__slug': dbt.type_string(),
-    }) }}
+    {{ select_source('github', 'raw_pr_review_requests') }}
 
 ),
 

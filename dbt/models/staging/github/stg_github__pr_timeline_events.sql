@@ -2,18 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('github', 'raw_pr_timeline_events', {
-        'id': dbt.type_string(), 'repo': dbt.type_string(), 'pull_request_id': dbt.type_bigint(),
-        'pull_number': dbt.type_bigint(), 'event': dbt.type_string(),
-        'created_at': dbt.type_timestamp(),
-        'actor__login': dbt.type_string(), 'actor__id': dbt.type_bigint(),
-        'actor__type': dbt.type_string(),
-        'requested_reviewer__login': dbt.type_string(),
-        'requested_reviewer__id': dbt.type_bigint(),
-        'requested_reviewer__type': dbt.type_string(),
-        'requested_team__id': dbt.type_bigint(), 'requested_team__slug': dbt.type_string(),
-        'dismissed_review_id': dbt.type_bigint(),
-    }) }}
+    {{ select_source('github', 'raw_pr_timeline_events') }}
 
 ),
 

@@ -2,19 +2,16 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('github', 'raw_pull_requests__assignees', {
-        '_dlt_id': dbt.type_string(), '_dlt_parent_id': dbt.type_string(), '_dlt_list_idx': dbt.type_bigint(),
-        'login': dbt.type_string(), 'id': dbt.type_bigint(), 'type': dbt.type_string(),
-    }) }}
+    {{ select_source('github', 'raw_pull_requests__assignees') }}
 
 ),
 
 renamed as (
 
     select
-        cast(_dlt_id as {{ dbt.type_string() }}) as pull_request_assignee_dlt_id,
+        _dlt_id as pull_request_assignee_dlt_id,
         -- the pull request row's dlt id (`stg_github__pull_requests.pull_request_dlt_id`)
-        cast(_dlt_parent_id as {{ dbt.type_string() }}) as pull_request_dlt_id,
+        _dlt_parent_id as pull_request_dlt_id,
         cast(id as {{ dbt.type_string() }}) as assignee_github_user_id,
         login as assignee_login,
         type as assignee_type,

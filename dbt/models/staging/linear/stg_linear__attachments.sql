@@ -5,14 +5,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('linear', 'raw_attachments', {
-        'id': dbt.type_string(), 'issue__id': dbt.type_string(), 'creator__id': dbt.type_string(),
-        'title': dbt.type_string(), 'subtitle': dbt.type_string(), 'url': dbt.type_string(),
-        'source_type': dbt.type_string(), 'metadata': dbt.type_string(),
-        'created_at': dbt.type_timestamp(), 'updated_at': dbt.type_timestamp(),
-        'archived_at': dbt.type_timestamp(),
-    }) }}
-    {{ live_rows('linear', 'raw_attachments') }}
+    {{ select_source('linear', 'raw_attachments') }}
 
 ),
 

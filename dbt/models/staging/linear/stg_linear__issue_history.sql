@@ -2,22 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('linear', 'raw_issue_history', {
-        'id': dbt.type_string(), 'issue__id': dbt.type_string(), 'actor_id': dbt.type_string(),
-        'bot_actor__id': dbt.type_string(), 'bot_actor__type': dbt.type_string(),
-        'bot_actor__name': dbt.type_string(),
-        'from_state_id': dbt.type_string(), 'to_state_id': dbt.type_string(),
-        'from_assignee_id': dbt.type_string(), 'to_assignee_id': dbt.type_string(),
-        'from_cycle_id': dbt.type_string(), 'to_cycle_id': dbt.type_string(),
-        'from_project_id': dbt.type_string(), 'to_project_id': dbt.type_string(),
-        'from_team_id': dbt.type_string(), 'to_team_id': dbt.type_string(),
-        'from_estimate': dbt.type_float(), 'to_estimate': dbt.type_float(),
-        'from_priority': dbt.type_float(), 'to_priority': dbt.type_float(),
-        'auto_closed': dbt.type_boolean(), 'auto_archived': dbt.type_boolean(),
-        'added_label_ids': dbt.type_string(), 'removed_label_ids': dbt.type_string(),
-        'created_at': dbt.type_timestamp(), 'archived_at': dbt.type_timestamp(),
-    }) }}
-    {{ of_live_parent('issue__id', 'linear', 'raw_issues', 'id') }}
+    {{ select_source('linear', 'raw_issue_history') }}
 
 ),
 

@@ -2,21 +2,17 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('linear', 'raw_issues__previous_identifiers', {
-        '_dlt_id': dbt.type_string(), '_dlt_parent_id': dbt.type_string(),
-        'value': dbt.type_string(),
-    }) }}
-    {{ of_live_parent('_dlt_parent_id', 'linear', 'raw_issues', '_dlt_id') }}
+    {{ select_source('linear', 'raw_issues__previous_identifiers') }}
 
 ),
 
 renamed as (
 
     select
-        cast(_dlt_id as {{ dbt.type_string() }}) as issue_previous_identifier_dlt_id,
+        _dlt_id as issue_previous_identifier_dlt_id,
         -- the issue row's dlt id (`stg_linear__issues.issue_dlt_id`), not the Linear issue id
-        cast(_dlt_parent_id as {{ dbt.type_string() }}) as issue_dlt_id,
-        cast(value as {{ dbt.type_string() }}) as previous_identifier
+        _dlt_parent_id as issue_dlt_id,
+        value as previous_identifier
 
     from source
 

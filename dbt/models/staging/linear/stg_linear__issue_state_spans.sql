@@ -2,11 +2,7 @@ with
 
 source as (
 
-    select * from {{ source_or_empty('linear', 'raw_issue_state_spans', {
-        'id': dbt.type_string(), 'issue__id': dbt.type_string(), 'state_id': dbt.type_string(),
-        'started_at': dbt.type_timestamp(), 'ended_at': dbt.type_timestamp(),
-    }) }}
-    {{ of_live_parent('issue__id', 'linear', 'raw_issues', 'id') }}
+    {{ select_source('linear', 'raw_issue_state_spans') }}
 
 ),
 
