@@ -90,3 +90,36 @@ def test_every_declared_listing_has_its_dbt_source_and_staging_model(
     tables = {t["name"]: t for t in yaml.safe_load(SOURCES_YML.read_text())["sources"][0]["tables"]}
     assert listing.table in tables, f"{listing.table} is not in {SOURCES_YML.name}"
     assert listing.table in _staging_sources(STAGING), f"no staging model reads {listing.table}"
+
+
+#: dlt type -> the sources yml's `data_type` (`select_source` maps these to warehouse types).
+YML_TYPES = {"bigint": "bigint", "text": "string", "timestamp": "timestamp", "bool": "boolean"}
+
+
+def _produced(listing: RepoListing) -> set[str]:
+    """Every raw column the declaration can produce: typed ones, shaped fields (nested objects
+    flattened to `a__b`), derived fields, `repo`."""
+    shaped = {
+        f"{name}__{sub}" if isinstance(spec, dict) else name
+        for name, spec in listing.shape.items()
+        for sub in (spec if isinstance(spec, dict) else [None])
+    }
+    return shaped | set(listing.column_hints) | set(listing.derived)
+
+
+@pytest.mark.parametrize("listing", LISTINGS, ids=lambda listing: listing.name)
+def test_the_staging_columns_of_a_listing_follow_its_declaration(listing: RepoListing) -> None:
+    """The columns the staging model reads (declared in the sources yml for `select_source`)
+    are columns the declaration produces, typed as it types them."""
+    tables = {t["name"]: t for t in yaml.safe_load(SOURCES_YML.read_text())["sources"][0]["tables"]}
+    declared = {c["name"]: c.get("data_type") for c in tables[listing.table].get("columns", [])}
+    assert declared and all(declared.values()), f"{listing.table}: declare every column's type"
+    unknown = set(declared) - _produced(listing)
+    assert not unknown, f"{listing.table}: {sorted(unknown)} are not produced by the declaration"
+    hints = listing.column_hints
+    mistyped = {
+        name: (kind, YML_TYPES[hints[name]["data_type"]])
+        for name, kind in declared.items()
+        if name in hints and YML_TYPES[hints[name]["data_type"]] != kind
+    }
+    assert not mistyped, f"{listing.table}: yml type != declared type: {mistyped}"

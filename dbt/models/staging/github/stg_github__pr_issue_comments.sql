@@ -2,8 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('github', 'raw_pr_issue_comments') }}
-    {{ live_rows('github', 'raw_pr_issue_comments') }}
+    {{ select_source('github', 'raw_pr_issue_comments') }}
 
 ),
 
