@@ -116,13 +116,8 @@ def ideal_wall(requests: int, latency_s: float, concurrency: int) -> float:
     return requests * latency_s / concurrency
 
 
-def ideal_wall_sequential(
-    sequential: int,
-    parallel: Mapping[str, tuple[int, int]],
-    latency_s: float,
-) -> float:
-    """The ideal when list pages are fetched one after another (each page's URL comes from the
-    previous one, and the pipeline reads the list endpoints in one thread): sequential
-    requests count fully, parallel ones (`name -> (requests, concurrency)`) are divided by
-    their pool's size."""
-    return sequential * latency_s + sum(n * latency_s / c for n, c in parallel.values() if c)
+def ideal_wall_chains(longest_chain: int, requests: int, latency_s: float, workers: int) -> float:
+    """The ideal when every repository's resources are read concurrently but each list is paged
+    one page after another (a page's URL or cursor comes from the previous page): the longer
+    of the longest chain of pages and the naive ideal."""
+    return max(longest_chain * latency_s, ideal_wall(requests, latency_s, workers))

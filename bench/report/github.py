@@ -166,7 +166,7 @@ def section(results: dict[str, Any]) -> list[str]:
             workers, pool = gh["extract_workers"], gh["profile_concurrency"]
             for key in ("full", "incremental"):
                 r = gh[key]
-                cr = r["concurrency_reviews"]
+                cr = r["concurrency_all"]
                 wall = r["run"]["wall_s"]
                 rows.append(
                     [
@@ -177,6 +177,7 @@ def section(results: dict[str, Any]) -> list[str]:
                         secs(r["extract_s"]),
                         secs(r["ideal_naive_s"]),
                         ratio(div(wall, r["ideal_naive_s"])) if float(lat) > 0 else "–",
+                        r.get("longest_chain", "–"),
                         secs(r["ideal_sequential_s"]),
                         ratio(div(r["extract_s"], r["ideal_sequential_s"]))
                         if float(lat) > 0
@@ -195,9 +196,10 @@ def section(results: dict[str, Any]) -> list[str]:
             "extract s",
             "ideal naive s",
             "wall / ideal naive",
-            "ideal sequential-aware s",
-            "extract / sequential-aware",
-            "reviews in flight mean / peak",
+            "longest chain",
+            "ideal chain-aware s",
+            "extract / chain-aware",
+            "in flight mean / peak",
             "sandbox busy s",
             "pipeline CPU s",
         ],
