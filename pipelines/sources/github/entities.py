@@ -1,7 +1,7 @@
 """GitHub's per-repository REST listings, each a declaration: what to read, where it lands, its
 columns and types, its incremental rule, its derived fields. Adding one is one more
-`RepoListing(...)` in `LISTINGS` (plus a staging model and a line in the sources yml); the
-incremental resource (`comments.py`), its `--reconcile` pass (`reconcile.py`) and the tests'
+`RepoListing(...)` in `LISTINGS` (plus a staging model and its entry in the sources yml); the
+incremental resource (`listings.py`), its `--reconcile` pass (`reconcile.py`) and the tests'
 truth mapping (`tests/support/github_truth.py`) all follow from it.
 
 The incremental rule is the one GitHub's repository-wide listings share: `since` with
