@@ -139,6 +139,14 @@ def _share(part: float, whole: float) -> str:
     return "–" if whole <= 0 else f"{part / whole:.0%}"
 
 
+def _base_extract(entry: dict[str, Any], size: str) -> str:
+    """The extract of the same GitHub full sync at the lowest latency run (its CPU share)."""
+    base = scenario(entry, base_latency(entry), "github")
+    if not base or float(base_latency(entry)) > 0 or not base["full"]["ok"]:
+        return ""
+    return secs(base["full"]["extract_s"])
+
+
 def why_wall(results: dict[str, Any]) -> list[str]:
     lines = ["### GitHub wall time at latency: where it goes", ""]
     any_slow = False
@@ -174,6 +182,7 @@ def why_wall(results: dict[str, Any]) -> list[str]:
                 ideal_chain=secs(full["ideal_sequential_s"]),
                 of_chain=ratio(div(full["extract_s"], full["ideal_sequential_s"])),
                 of_naive=ratio(div(full["extract_s"], ideal)),
+                extract_base=_base_extract(entry, size),
                 rest=secs(wall - (full["extract_s"] or 0)),
                 rest_share=_share(wall - (full["extract_s"] or 0), wall),
             )
