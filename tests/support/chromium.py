@@ -7,9 +7,12 @@ exceptions and every request, evaluate a script, take a screenshot.
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -94,7 +97,7 @@ def visit(
     executable = find_chromium()
     if executable is None:
         raise RuntimeError("no chromium on PATH")
-    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="chromium-", ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen(
             [
                 executable,
@@ -118,12 +121,45 @@ def visit(
         try:
             return _drive(Path(profile), page, script, screenshot)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            _stop(process)
+            _remove_profile(Path(profile))
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the browser and every process it started (renderers, crashpad: its own session),
+    so none still writes into the profile when it is removed."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            continue
+        deadline = time.monotonic() + 10
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not _group_alive(process.pid):
+            return
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group `pgid` still runs."""
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_profile(profile: Path) -> None:
+    """Remove the profile, retrying while a file written late by a dying child reappears."""
+    for _ in range(20):
+        shutil.rmtree(profile, ignore_errors=True)
+        if not profile.exists():
+            break
+        time.sleep(0.1)
 
 
 def _page_socket(profile: Path) -> str:
