@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from bench.linear_chains import chains, longest
 from bench.logs import in_flight
 from bench.minimum import LINEAR_FORMULA, linear_minimum, pages
 from bench.process import RunResult
@@ -126,6 +127,13 @@ def _analyse(
     # overlap re-reads), 40 issues a page (see history.py).
     history_must = per_entity.get("issues", {}).get("must_read", 0)
     minimum[HISTORY] = pages(per_entity.get("issues", {}).get("rows_read", 0), HISTORY_ISSUES)
+    windows = _history_windows(history)
+    # A first load read in createdAt windows: one request for the earliest issue, and each
+    # window's pages (its last one partly filled) instead of one run of full pages.
+    windowed = 1 + sum(
+        pages(sum(1 for row in truth.get("issues", []) if _matches(row, f)), HISTORY_ISSUES)
+        for f in windows
+    )
     per_entity[HISTORY] = {
         "kind": "event",
         "requests": len(history),
@@ -133,6 +141,8 @@ def _analyse(
         "rows_read": per_entity.get("issues", {}).get("rows_read", 0),  # issues, with history
         "must_read": history_must,
         "minimum": minimum[HISTORY],
+        "windows": len(windows),
+        "window_price": windowed - minimum[HISTORY] if len(windows) > 1 else 0,
         "complexity": sum(int(e.response_headers.get("X-Complexity", 0) or 0) for e in history),
         "complexity_per_page": sorted(
             {int(e.response_headers.get("X-Complexity", 0) or 0) for e in history}
@@ -142,6 +152,7 @@ def _analyse(
     for entity, value in minimum.items():
         per_entity[entity]["minimum"] = value
     other = [e for e in log if e.operation not in truth and not _is_history(e)]
+    by_chain = chains(log, truth.get("issues", []), windows, _is_history, _matches)
     issues = per_entity.get("issues", {})
     issue_rows = run.rows.get("raw_issues", 0)
     return {
@@ -160,6 +171,10 @@ def _analyse(
         "issue_complexity": issues.get("complexity", 0),
         "budgets": run.api.get("budgets"),
         "server": in_flight(log),
+        "chains": by_chain,
+        "longest_chain": longest(by_chain)[1],
+        "longest_chain_name": longest(by_chain)[0],
+        "extract_s": (run.stage_seconds or {}).get("extract"),
     }
 
 
@@ -229,5 +244,20 @@ def _ts(value: Any) -> Any:
 
 
 def _is_history(entry: LoggedRequest) -> bool:
-    """A request of the issue-history read (its root field is `issues` or `issue` too)."""
-    return entry.operation in ("issues", "issue") and b"IssueHistory_" in (entry.body or b"")[:60]
+    """A request of the issue-history read (its root field is `issues` or `issue` too), the
+    earliest-issue request that splits a first load into windows included."""
+    head = (entry.body or b"")[:60]
+    return entry.operation in ("issues", "issue") and (
+        b"IssueHistory_" in head or b"Issues_earliest" in head
+    )
+
+
+def _history_windows(history: list[LoggedRequest]) -> list[Any]:
+    """The distinct filters of the history's pages of issues: one per createdAt window."""
+    filters: list[Any] = []
+    for entry in history:
+        if b"IssueHistory_sync" in (entry.body or b"")[:60]:
+            spec = (json.loads(entry.body).get("variables") or {}).get("filter")
+            if spec not in filters:
+                filters.append(spec)
+    return filters

@@ -23,6 +23,7 @@ from bench.report.figures import (
 from bench.report.format import cell, div, mib, ratio, secs, table, verdict
 from bench.report.prose import prose
 from bench.report.why_gap import why_gap
+from bench.report.why_linear_wall import why_linear_wall
 from bench.report.why_memory import why_memory, why_wall
 
 
@@ -171,4 +172,5 @@ def targets(results: dict[str, Any]) -> list[str]:
     lines += why_gap(results)
     lines += why_memory(results)
     lines += why_wall(results)
+    lines += why_linear_wall(results)
     return lines

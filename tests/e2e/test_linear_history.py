@@ -4,8 +4,19 @@ the sandbox, into a real DuckDB file: complete, incremental, long histories page
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Callable
 
 from sandbox import Sandbox
+from sandbox.core import LoggedRequest
+from tests.support.history_windows import (
+    EARLIEST,
+    FOLLOW_UPS,
+    created_window,
+    expected_pages,
+    history_bodies,
+    pages_by_window,
+)
 from tests.support.workspace import Workspace
 
 LONG_HISTORY = 40  # entries added to one issue: more than one history page (25)
@@ -80,3 +91,48 @@ def test_history_is_complete_incremental_and_paged_to_the_end(
         f"select count(*) from linear.raw_issue_history where issue__id = '{busy}'"
     )
     assert entries > LONG_HISTORY
+
+
+def test_a_first_load_reads_the_history_in_concurrent_created_windows(
+    sandbox_factory: Callable[..., Sandbox], workspace_factory: Callable[..., Workspace]
+) -> None:
+    """No cursor yet: the history is read as four chains (`max_concurrency`), one per disjoint
+    `createdAt` window, in flight at the same time; every issue's history is read exactly once
+    and the load equals the truth. With one request at a time it stays one chain."""
+    box = sandbox_factory(latency_ms=30)
+    linear = box.linear.workspace
+    ws = workspace_factory(box)
+    assert ws.run("linear", "--no-dbt").returncode == 0
+    log = box.linear.log
+    earliest = [r for r in log if b"query Issues_earliest" in r.body[:60]]
+    pages = [r for r in log if b"query IssueHistory_sync" in r.body[:60]]
+    assert len(earliest) == 1 and earliest[0].started_at < min(r.started_at for r in pages)
+    windows = pages_by_window(log)
+    assert len(windows) == 4 and windows == expected_pages(windows, linear.truth("issues"))
+    follow_ups = Counter(b["variables"]["id"] for b in history_bodies(log, FOLLOW_UPS))
+    reads = Counter(linear.history_reads)  # two connections an issue a page, one a follow-up
+    assert {i: n - follow_ups[i] for i, n in reads.items()} == {
+        i["id"]: 2 for i in linear.truth("issues")
+    }
+    spans = sorted(
+        (r.started_at, r.started_at + r.duration_ms / 1000, created_window(_variables(r)))
+        for r in pages
+    )
+    assert any(
+        start < end and window != other
+        for n, (_, end, window) in enumerate(spans)
+        for start, _, other in spans[n + 1 :]
+    ), "no two windows' pages were in flight together"
+    assert_history_matches_truth(ws, box)
+
+    one = workspace_factory(box)
+    box.linear.clear_log()
+    result = one.run("linear", "--no-dbt", extra_env={"SOURCES__LINEAR__MAX_CONCURRENCY": "1"})
+    assert result.returncode == 0, result.output
+    assert not history_bodies(box.linear.log, EARLIEST)
+    assert list(pages_by_window(box.linear.log)) == [(None, None)]
+    assert_history_matches_truth(one, box)
+
+
+def _variables(request: LoggedRequest) -> dict:
+    return json.loads(request.body)["variables"]

@@ -5,8 +5,13 @@ from __future__ import annotations
 import json
 
 from pipelines.sources.linear.entities import ENTITIES
-from pipelines.sources.linear.history import HISTORY_ISSUES
 from sandbox import Sandbox
+from tests.support.history_windows import (
+    EARLIEST,
+    expected_pages,
+    history_bodies,
+    pages_by_window,
+)
 from tests.support.linear_truth import TABLES, assert_linear_matches_truth
 from tests.support.workspace import Workspace
 
@@ -25,11 +30,14 @@ def test_full_sync_lands_the_whole_workspace(workspace: Workspace, sandbox: Sand
     truth_issues = sandbox.linear.workspace.truth("issues")
     assert any(i["archivedAt"] for i in truth_issues), "the sandbox should archive some issues"
     assert "raw_issues" in result.stdout and "requests" in result.stdout
-    # One request per entity (a tiny workspace fits in 250-node pages), no retries.
-    issue_count = len(sandbox.linear.workspace.truth("issues"))
-    assert len(linear_requests(sandbox)) == ENTITY_COUNT + sum(
+    # One request per entity (a tiny workspace fits in 250-node pages), no retries; the
+    # history in four createdAt windows of pages of 40 issues, after the earliest issue's.
+    windows = pages_by_window(sandbox.linear.log)
+    assert len(windows) == 4 and windows == expected_pages(windows, truth_issues)
+    assert len(history_bodies(sandbox.linear.log, EARLIEST)) == 1
+    assert len(linear_requests(sandbox)) == len(ENTITIES) + sum(
         len(sandbox.linear.workspace.truth(e)) // 250 for e in TABLES
-    ) + (-(-issue_count // HISTORY_ISSUES) - 1)  # history pages of 40 issues
+    ) + 1 + sum(windows.values())
 
 
 def test_incremental_sync_reads_only_changes(workspace: Workspace, sandbox: Sandbox) -> None:

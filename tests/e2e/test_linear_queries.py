@@ -10,6 +10,7 @@ import pytest
 from graphql import GraphQLSchema, build_schema, parse, validate
 from graphql.execution.values import get_variable_values
 
+from pipelines.sources.linear.created_windows import EARLIEST_QUERY, within
 from pipelines.sources.linear.entities import ENTITIES, Entity
 from pipelines.sources.linear.history import (
     FOLLOW_UP_PAGE,
@@ -69,9 +70,24 @@ def test_every_query_fits_the_complexity_limit(workspace, sandbox) -> None:  # t
 HISTORY_QUERIES = {
     "sync": (HISTORY_QUERY, lambda: history_variables(datetime(2025, 1, 1, tzinfo=UTC))),
     "sync_full": (HISTORY_QUERY, lambda: history_variables(None)),
+    "sync_window": (HISTORY_QUERY, lambda: _windowed(history_variables(None))),
+    "sync_window_since": (
+        HISTORY_QUERY,
+        lambda: _windowed(history_variables(datetime(2025, 1, 1, tzinfo=UTC))),
+    ),
+    "earliest": (
+        EARLIEST_QUERY,
+        lambda: {"filter": history_variables(datetime(2025, 1, 1, tzinfo=UTC))["filter"]},
+    ),
     "spans": (MORE_SPANS_QUERY, lambda: {"id": "x", "first": FOLLOW_UP_PAGE, "after": "c"}),
     "entries": (MORE_ENTRIES_QUERY, lambda: {"id": "x", "first": FOLLOW_UP_PAGE, "after": "c"}),
 }
+
+
+def _windowed(variables: dict) -> dict:
+    """A first load's history page: its filter narrowed to one createdAt window."""
+    window = ("2025-01-01T00:00:00.000Z", "2025-06-01T00:00:00.000Z")
+    return {**variables, "filter": within(variables.get("filter"), window)}
 
 
 @pytest.mark.parametrize("name", HISTORY_QUERIES)

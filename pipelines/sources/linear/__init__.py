@@ -66,9 +66,12 @@ def linear_source(
     if unknown:
         raise ValueError(f"unknown Linear entities: {sorted(unknown)}")
     overlap = timedelta(seconds=overlap_seconds)
-    # Issue history pages (a third of a first load's requests) are read alongside the others.
+    # Issue history pages (a third of a first load's requests) are read alongside the others,
+    # a first load in as many concurrent createdAt windows as requests may be in flight.
     history = [
-        history_resource(client, since=since, backfill=backfill, overlap=overlap).parallelize()
+        history_resource(
+            client, since=since, backfill=backfill, overlap=overlap, windows=max_concurrency
+        ).parallelize()
     ]
     resources = [
         entity_resource(

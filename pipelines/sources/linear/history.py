@@ -17,21 +17,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import dlt
-import pendulum
 from dlt.sources import DltResource
 
 from pipelines.sources.http import SourceError
 from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import BOOL, DOUBLE, TEXT, TIMESTAMP
+from pipelines.sources.linear.history_pass import HistoryPass
 from pipelines.sources.linear.queries import _iso
-from pipelines.sources.linear.sync_window import SyncWindow
-from pipelines.sources.run_budget import (
-    ResumePosition,
-    RunStopped,
-    current,
-    pending_resumes,
-    stoppable,
-)
+from pipelines.sources.run_budget import ResumePosition, pending_resumes
 
 NAME = "issueHistory"  # the name `entities=` selects it by
 PROGRESS_KEY = f"linear:{NAME}"
@@ -159,14 +152,27 @@ class IssueHistoryReader:
 
 
 def history_resource(
-    client: LinearClient, *, since: datetime | None, backfill: bool, overlap: timedelta
+    client: LinearClient,
+    *,
+    since: datetime | None,
+    backfill: bool,
+    overlap: timedelta,
+    windows: int = 1,
 ) -> DltResource:
     """Spans and history entries of every issue changed since the cursor, merged on `id`.
 
     Resumable like the entities (`resumable.py`): a run that must stop does so between pages
-    of issues (a page with every issue's whole history is one unit) and keeps its position."""
-    reader = IssueHistoryReader(client)
-    where = f"linear: POST {client.api_url} (issues, for their history)"
+    of issues (a page with every issue's whole history is one unit) and keeps its position. A
+    first load is read in `windows` concurrent `createdAt` windows (`history_pass.py`)."""
+    history = HistoryPass(
+        client,
+        IssueHistoryReader(client),
+        HISTORY_QUERY,
+        history_variables,
+        overlap=overlap,
+        windows=windows,
+        progress_key=PROGRESS_KEY,
+    )
 
     def rows() -> Iterator[Any]:
         state = dlt.current.resource_state()
@@ -174,67 +180,10 @@ def history_resource(
         read_before = not resumed and not backfill and "cursor" in state
         if read_before and pending_resumes(dlt.current.source_state()):
             return  # read completely before: it waits for the backfill of the others
-        completed = yield from one_pass(state, since, backfill)
+        completed = yield from _tables(history.run(state, since, backfill))
         if resumed and completed:
             # Issues changed while the pass was spread over several runs: one normal pass.
-            yield from one_pass(state, None, False)
-
-    def one_pass(
-        state: dict[str, Any], since: datetime | None, backfill: bool
-    ) -> Generator[Any, None, bool]:
-        budget = current()
-        window = SyncWindow(
-            state,
-            cursor_fields=("updatedAt", "archivedAt"),
-            incremental=True,
-            since=since,
-            backfill=backfill,
-            overlap=overlap,
-        )
-        resume = ResumePosition(state)
-        bound = window.lower_bound()
-        plan: dict[str, Any] = {"from": _iso(bound) if bound else None}
-        if resume.saved_plan is not None and not backfill:
-            plan = resume.saved_plan  # a plain run continues whatever pass is pending
-        position = resume.load(plan)
-        variables = history_variables(pendulum.parse(plan["from"]) if plan["from"] else None)
-        count, after = 0, None
-        if position is not None:
-            window.restore(position)
-            count, after = position.get("count", 0), position.get("after")
-            variables["after"] = after
-        pages = stoppable(client.cursor_pages("issues", HISTORY_QUERY, variables), budget)
-        stopped_within_a_page = False
-        for page, end_cursor in pages:
-            for issue in page:
-                key, updated = issue.get("id"), issue.get("updatedAt")
-                if not isinstance(key, str) or not key:
-                    raise SourceError(f"{where}: a record has no usable `id` ({key!r})")
-                if not isinstance(updated, str) or not updated[:4].isdigit():
-                    raise SourceError(f"{where}: record {key} has no usable `updatedAt`")
-            before = window.checkpoint()
-            try:
-                # A page is one unit: its issues with their whole histories (follow-ups too).
-                # Content fingerprints skip issues re-read in the overlap with nothing new.
-                read = [reader.rows(issue) for issue in window.select(page)]
-            except RunStopped:
-                window.restore(before)
-                stopped_within_a_page = True
-                break
-            count, after = count + len(page), end_cursor or after
-            budget.progress(PROGRESS_KEY, count, unit="issue histories read", scope="Linear")
-            for spans, entries in read:
-                if spans:
-                    yield dlt.mark.with_table_name(spans, SPANS_TABLE)
-                if entries:
-                    yield dlt.mark.with_table_name(entries, HISTORY_TABLE)
-        if pages.completed and not stopped_within_a_page:
-            resume.clear()
-            window.commit()
-            budget.finished(PROGRESS_KEY)
-            return True
-        resume.save(plan, {"after": after, "count": count, **window.checkpoint()})
-        return False
+            yield from _tables(history.run(state, None, False))
 
     resource = dlt.resource(
         rows,
@@ -256,3 +205,16 @@ def history_resource(
         create_table_variant=True,
     )
     return resource
+
+
+def _tables(issues: Generator[Any, None, bool]) -> Generator[Any, None, bool]:
+    """Each issue's spans and entries, marked with their tables; returns what `issues` does."""
+    while True:
+        try:
+            spans, entries = next(issues)
+        except StopIteration as end:
+            return bool(end.value)
+        if spans:
+            yield dlt.mark.with_table_name(spans, SPANS_TABLE)
+        if entries:
+            yield dlt.mark.with_table_name(entries, HISTORY_TABLE)

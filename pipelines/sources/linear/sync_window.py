@@ -84,6 +84,10 @@ class SyncWindow:
         if self.incremental and len(self._seen) > PRUNE_AT:
             self._prune()
 
+    def is_new(self, row: dict[str, Any], key: str = "id") -> bool:
+        """Whether `select` will yield `row` (reads only what the run began with: thread-safe)."""
+        return not self.previous_seen or self.previous_seen.get(row[key]) != fingerprint(row)
+
     def checkpoint(self) -> dict[str, Any]:
         """What a stopped pass must keep to finish in a later run."""
         if self.incremental and self._max_seen is not None:

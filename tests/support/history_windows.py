@@ -1,0 +1,63 @@
+"""The issue-history read's requests in the sandbox's log, by kind and by `createdAt` window:
+what a windowed first load must have asked, derived from the truth."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from pipelines.sources.linear.history import HISTORY_ISSUES
+from sandbox.core import LoggedRequest
+
+EARLIEST, PAGES, FOLLOW_UPS = (
+    "query Issues_earliest",
+    "query IssueHistory_sync",
+    "query IssueHistory_",
+)
+
+
+def history_bodies(log: Iterable[LoggedRequest], kind: str) -> list[dict[str, Any]]:
+    """The bodies of the history's requests of one kind (EARLIEST, PAGES or FOLLOW_UPS)."""
+    bodies = [json.loads(r.body) for r in log if r.operation in ("issues", "issue")]
+    found = [b for b in bodies if b["query"].startswith(kind)]
+    return [b for b in found if not b["query"].startswith(PAGES)] if kind == FOLLOW_UPS else found
+
+
+def created_window(variables: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The [gte, lt) `createdAt` window a history page's filter carries ((None, None): none)."""
+    spec = variables.get("filter") or {}
+    parts = spec.get("and", [spec])
+    window = next((p["createdAt"] for p in parts if "createdAt" in p), {})
+    return window.get("gte"), window.get("lt")
+
+
+def pages_by_window(log: Iterable[LoggedRequest]) -> dict[tuple[str | None, str | None], int]:
+    """How many pages of issues the history asked for in each window."""
+    out: dict[tuple[str | None, str | None], int] = {}
+    for body in history_bodies(log, PAGES):
+        window = created_window(body["variables"])
+        out[window] = out.get(window, 0) + 1
+    return out
+
+
+def expected_pages(
+    windows: Iterable[tuple[str | None, str | None]], issues: list[dict[str, Any]]
+) -> dict[tuple[str | None, str | None], int]:
+    """Each window's pages of `HISTORY_ISSUES` issues for the issues created inside it."""
+    return {
+        (low, high): max(
+            1,
+            math.ceil(
+                sum(
+                    1
+                    for i in issues
+                    if (low is None or i["createdAt"] >= low)
+                    and (high is None or i["createdAt"] < high)
+                )
+                / HISTORY_ISSUES
+            ),
+        )
+        for low, high in windows
+    }
