@@ -51,7 +51,6 @@ def why_linear_wall(results: dict[str, Any]) -> list[str]:
                 extract_base=secs((base.get("run") or {}).get("stage_seconds", {}).get("extract"))
                 if base_ok
                 else "",
-                busy_base=secs(base["server"]["busy_s"]) if base_ok else "",
             )
     if not found:
         return []
