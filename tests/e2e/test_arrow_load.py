@@ -113,3 +113,117 @@ def test_the_builder_imports_pandas_before_any_extract_thread() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
     )
     assert out.stdout.strip() == "True", out.stderr[-2000:]
+
+
+# The same issue history loaded as dict rows (what dlt normalized before) and as the Arrow
+# pages `history._tables` yields: the warehouse must not tell them apart.
+HISTORY_BOTH_WAYS = """
+import json, sys
+import dlt
+from pipelines.sources.linear import history
+
+db, units = sys.argv[1], json.loads(sys.argv[2])
+def as_rows():
+    for spans, entries in units:
+        if spans:
+            yield dlt.mark.with_table_name(spans, history.SPANS_TABLE)
+        if entries:
+            yield dlt.mark.with_table_name(entries, history.HISTORY_TABLE)
+def as_arrow():
+    def read():
+        yield from units
+        return True
+    yield from history._tables(read())
+for dataset, gen in (("as_rows", as_rows), ("as_arrow", as_arrow)):
+    resource = dlt.resource(gen, name="issueHistory", table_name=history.SPANS_TABLE,
+                            primary_key="id", write_disposition="merge",
+                            columns=history.SPAN_COLUMNS)()
+    resource.apply_hints(table_name=history.HISTORY_TABLE, columns=history.ENTRY_COLUMNS,
+                         primary_key="id", write_disposition="merge", create_table_variant=True)
+    pipeline = dlt.pipeline(f"history_{dataset}", dataset_name=dataset,
+                            destination=dlt.destinations.duckdb(credentials=db))
+    pipeline.run(resource, loader_file_format="parquet")
+"""
+
+
+def _history_units() -> list[list[list[dict[str, object]]]]:
+    units = []
+    for n in range(5):
+        spans = [
+            {
+                "id": f"s{n}",
+                "stateId": f"st{n}",
+                "startedAt": "2024-01-01T00:00:00.000Z",
+                "endedAt": None if n % 2 else "2024-01-02T10:00:00+02:00",
+                "issue__id": f"i{n}",
+            }
+        ]
+        entries = [
+            {
+                "id": f"h{n}",
+                "createdAt": "2024-01-02T03:04:05.123Z",
+                "updatedAt": "2024-01-02T03:04:05.123Z",
+                "archivedAt": None,
+                "actorId": None if n == 0 else f"u{n}",
+                "fromStateId": "st1",
+                "toStateId": None,
+                "fromEstimate": None if n == 1 else n,
+                "toEstimate": 2.5,
+                "fromPriority": 0,
+                "toPriority": None,
+                "archived": n == 2,
+                "autoClosed": None,
+                "addedLabelIds": '["l1", "l2"]' if n == 3 else None,
+                "removedLabelIds": None,
+                "botActor__id": "b1" if n == 4 else None,
+                "botActor__type": "workflow" if n == 4 else None,
+                "botActor__subType": None,
+                "botActor__name": None,
+                "issue__id": f"i{n}",
+            }
+        ]
+        units.append([spans, entries])
+    return units
+
+
+def test_history_as_arrow_pages_loads_as_the_rows_did(tmp_path: Path) -> None:
+    db = tmp_path / "warehouse.duckdb"
+    env = {
+        **os.environ,
+        "DLT_PROJECT_DIR": str(REPO_ROOT),
+        "DLT_DATA_DIR": str(tmp_path / "dlt"),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", HISTORY_BOTH_WAYS, str(db), json.dumps(_history_units())],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in ("raw_issue_state_spans", "raw_issue_history"):
+            typed = {
+                dataset: con.execute(
+                    "select column_name, data_type from information_schema.columns "
+                    "where table_schema = ? and table_name = ? and column_name not like '_dlt%' "
+                    "order by column_name",
+                    [dataset, table],
+                ).fetchall()
+                for dataset in ("as_rows", "as_arrow")
+            }
+            assert typed["as_arrow"] == typed["as_rows"], table
+            columns = ", ".join(name for name, _ in typed["as_rows"])
+            values = {
+                dataset: con.execute(
+                    f"select {columns} from {dataset}.{table} order by id"
+                ).fetchall()
+                for dataset in ("as_rows", "as_arrow")
+            }
+            assert values["as_arrow"] == values["as_rows"], table
+            assert len(values["as_rows"]) == 5
+            ids = con.execute(f"select count(distinct _dlt_id) from as_arrow.{table}").fetchone()
+            assert ids == (5,)

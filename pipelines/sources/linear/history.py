@@ -19,6 +19,7 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
+from pipelines.sources.arrow_rows import arrow_or_rows
 from pipelines.sources.http import SourceError
 from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import BOOL, DOUBLE, TEXT, TIMESTAMP
@@ -110,6 +111,12 @@ SPAN_COLUMNS = _columns(SPAN_FIELDS)
 ENTRY_COLUMNS = _columns(ENTRY_FIELDS, *LABEL_LISTS) | {
     f"botActor__{name}": {"data_type": TEXT, "nullable": True} for name in BOT_FIELDS
 }
+#: Each table's declared columns (name -> dlt data type), the types of its Arrow pages.
+DECLARED = {
+    table: {name: str(hint["data_type"]) for name, hint in columns.items()}
+    for table, columns in ((SPANS_TABLE, SPAN_COLUMNS), (HISTORY_TABLE, ENTRY_COLUMNS))
+}
+PAGE_ROWS = 1_000  # rows per Arrow page of each table
 
 
 class IssueHistoryReader:
@@ -208,13 +215,28 @@ def history_resource(
 
 
 def _tables(issues: Generator[Any, None, bool]) -> Generator[Any, None, bool]:
-    """Each issue's spans and entries, marked with their tables; returns what `issues` does."""
+    """Each issue's spans and entries as Arrow pages of about `PAGE_ROWS` rows per table (dlt
+    writes them as they are, skipping its row-wise normalizer), marked with their tables;
+    returns what `issues` does. A page with a value its declared type cannot hold stays rows,
+    for dlt to evolve (`arrow_or_rows`)."""
+    pending: dict[str, list[dict[str, Any]]] = {SPANS_TABLE: [], HISTORY_TABLE: []}
     while True:
         try:
             spans, entries = next(issues)
         except StopIteration as end:
+            for table in pending:
+                yield from _page(pending, table, 1)
             return bool(end.value)
-        if spans:
-            yield dlt.mark.with_table_name(spans, SPANS_TABLE)
-        if entries:
-            yield dlt.mark.with_table_name(entries, HISTORY_TABLE)
+        pending[SPANS_TABLE].extend(spans)
+        pending[HISTORY_TABLE].extend(entries)
+        for table in pending:
+            yield from _page(pending, table, PAGE_ROWS)
+
+
+def _page(pending: dict[str, list[dict[str, Any]]], table: str, at_least: int) -> Iterator[Any]:
+    """The rows waiting for `table` as one page, once there are `at_least` of them."""
+    rows = pending[table]
+    if len(rows) >= at_least:
+        pending[table] = []
+        page = arrow_or_rows(rows, DECLARED[table], required=("id", "issue__id"))
+        yield dlt.mark.with_table_name(page, table)
