@@ -34,6 +34,27 @@ for batch in batches:
 """
 
 
+def _run(code: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh interpreter configured as the pipelines are; it must succeed."""
+    env = {
+        **os.environ,
+        "DLT_PROJECT_DIR": str(REPO_ROOT),
+        "DLT_DATA_DIR": str(tmp_path / "dlt"),
+        "RUNTIME__DLTHUB_TELEMETRY": "false",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
 def _comment(i: int, updated: str, **extra: object) -> dict[str, object]:
     return {
         "id": f"c{i}",
@@ -58,22 +79,7 @@ def test_arrow_pages_load_typed_merged_and_evolving(tmp_path: Path) -> None:
         # a page whose `editedAt` is not a timestamp: stays rows, dlt evolves a variant column
         [_comment(3, "2024-01-03T00:00:00.000Z", editedAt="yesterday")],
     ]
-    env = {
-        **os.environ,
-        "DLT_PROJECT_DIR": str(REPO_ROOT),
-        "DLT_DATA_DIR": str(tmp_path / "dlt"),
-        "RUNTIME__DLTHUB_TELEMETRY": "false",
-        "PYTHONPATH": str(REPO_ROOT),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", LOAD, str(db), json.dumps([first, second])],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = _run(LOAD, tmp_path, str(db), json.dumps([first, second]))
     kinds = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("[")]
     assert kinds == [["Table"], ["Table", "list"]]
     with duckdb.connect(str(db), read_only=True) as con:
@@ -188,22 +194,7 @@ def _history_units() -> list[list[list[dict[str, object]]]]:
 
 def test_history_as_arrow_pages_loads_as_the_rows_did(tmp_path: Path) -> None:
     db = tmp_path / "warehouse.duckdb"
-    env = {
-        **os.environ,
-        "DLT_PROJECT_DIR": str(REPO_ROOT),
-        "DLT_DATA_DIR": str(tmp_path / "dlt"),
-        "RUNTIME__DLTHUB_TELEMETRY": "false",
-        "PYTHONPATH": str(REPO_ROOT),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", HISTORY_BOTH_WAYS, str(db), json.dumps(_history_units())],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=240,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    _run(HISTORY_BOTH_WAYS, tmp_path, str(db), json.dumps(_history_units()))
     with duckdb.connect(str(db), read_only=True) as con:
         for table in ("raw_issue_state_spans", "raw_issue_history"):
             typed = {
