@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
+    ExecutionContext,
     FieldNode,
     GraphQLError,
     OperationDefinitionNode,
@@ -26,6 +27,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from sandbox.core import RateWindow, Request
+from sandbox.fast_execution import FastFields
 from sandbox.github.graphql.context import Context, RateState
 from sandbox.github.graphql.errors import (
     DOCS,
@@ -122,6 +124,9 @@ class GraphQLEndpoint:
     """The GraphQL API of one sandbox org. `window` is the points budget; queries above
     `heavy_query_nodes` nodes answer 502, above `timeout_query_nodes` time out (None: never);
     `charges` lists every request's cost."""
+
+    #: graphql-core's executor, each selection planned once (tests compare it to graphql-core's)
+    execution_context_class: type[ExecutionContext] = FastFields
 
     def __init__(self, org: GitHubOrg, viewer: Account, window: RateWindow) -> None:
         self.org = org
@@ -260,6 +265,7 @@ class GraphQLEndpoint:
             context_value=context,
             variable_values=prepared.variables,
             operation_name=name,
+            execution_context_class=self.execution_context_class,
         )
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
