@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -85,6 +85,44 @@ def arrow_or_rows(
     except ValueError as exc:
         log.info("a page of %d rows stays rows (dlt normalizes it): %s", len(rows), exc)
         return rows
+
+
+class ArrowPages:
+    """Rows of several tables gathered across a source's pages into Arrow pages of `page_rows`
+    rows per table (`add` yields the pages that filled, `flush` the partial rest). dlt computes
+    and validates a table's schema for every Arrow item it is given (some milliseconds each):
+    yielded per API page of 50 or 250 rows, that costs more than writing them.
+
+    `tables`: table name -> (declared columns, required columns); `mark` wraps a page for dlt
+    (e.g. `dlt.mark.with_hints` for a table variant)."""
+
+    def __init__(
+        self,
+        tables: Mapping[str, tuple[Mapping[str, str], Sequence[str]]],
+        mark: Callable[[str, Any], Any] = lambda _table, page: page,
+        page_rows: int = 5_000,
+    ) -> None:
+        self.tables, self.mark, self.page_rows = tables, mark, page_rows
+        self._rows: dict[str, list[dict[str, Any]]] = {table: [] for table in tables}
+
+    def add(self, table: str, rows: Iterable[dict[str, Any]]) -> Iterator[Any]:
+        """Gather `rows` of `table`; the pages that filled."""
+        gathered = self._rows[table]
+        gathered.extend(rows)
+        while len(gathered) >= self.page_rows:
+            page, gathered[:] = gathered[: self.page_rows], gathered[self.page_rows :]
+            yield self._page(table, page)
+
+    def flush(self) -> Iterator[Any]:
+        """Every table's partial page (call it when the read ends, stopped or completed)."""
+        for table, gathered in self._rows.items():
+            if gathered:
+                page, gathered[:] = list(gathered), []
+                yield self._page(table, page)
+
+    def _page(self, table: str, rows: list[dict[str, Any]]) -> Any:
+        columns, required = self.tables[table]
+        return self.mark(table, arrow_or_rows(rows, columns, required))
 
 
 def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -15,7 +15,7 @@ import dlt
 import pendulum
 from dlt.sources import DltResource
 
-from pipelines.sources.arrow_rows import arrow_or_rows, flatten
+from pipelines.sources.arrow_rows import ArrowPages, flatten
 from pipelines.sources.github import graphql_queries as q
 from pipelines.sources.github import graphql_rows as rows
 from pipelines.sources.github.columns import (
@@ -206,22 +206,33 @@ def _has_next(connection: Data | None) -> bool:
     return bool(connection and (connection.get("pageInfo") or {}).get("hasNextPage"))
 
 
-def page_items(pulls: list[Data], repo: str) -> Iterator[Any]:
-    """The rows of one complete page, for every table it fills."""
+CHILD_ROWS = (
+    ("raw_pr_reviews", rows.review_rows),
+    ("raw_pr_timeline_events", rows.timeline_rows),
+    ("raw_pr_review_requests", rows.review_request_rows),
+    ("raw_pr_commits", rows.commit_rows),
+)
+
+
+def child_pages() -> ArrowPages:
+    """The child tables' rows gathered across pages into Arrow table variants."""
+    tables = {
+        table: ({n: hint["data_type"] for n, hint in columns.items()}, (key,))
+        for table, (key, columns) in CHILD_TABLES.items()
+    }
+    return ArrowPages(
+        tables,
+        lambda table, page: dlt.mark.with_hints(page, _hints(table), create_table_variant=True),
+    )
+
+
+def page_items(pulls: list[Data], repo: str, children: ArrowPages) -> Iterator[Any]:
+    """The pull request rows of one complete page, and the child tables' pages that filled
+    (`children.flush()` yields the rest when the read ends)."""
     yield [rows.pull_request_row(p, repo) for p in pulls]
-    for table, make in (
-        ("raw_pr_reviews", rows.review_rows),
-        ("raw_pr_timeline_events", rows.timeline_rows),
-        ("raw_pr_review_requests", rows.review_request_rows),
-        ("raw_pr_commits", rows.commit_rows),
-    ):
+    for table, make in CHILD_ROWS:
         # Nested objects flattened as dlt would: an Arrow table dlt writes as is.
-        items = [flatten(row) for p in pulls for row in make(p, repo)]
-        if items:
-            key, columns = CHILD_TABLES[table]
-            declared = {name: hint["data_type"] for name, hint in columns.items()}
-            page = arrow_or_rows(items, declared, required=(key,))
-            yield dlt.mark.with_hints(page, _hints(table), create_table_variant=True)
+        yield from children.add(table, (flatten(row) for p in pulls for row in make(p, repo)))
 
 
 def pull_requests_resource(
@@ -252,6 +263,7 @@ def pull_requests_resource(
         if wait_for_backfill(pending, state, name, backfill=backfill_until is not None):
             return
         refresh = bool(pending and pending.full_refresh)
+        children = child_pages()
         for pulls in read_resumable(
             reader,
             state,
@@ -260,6 +272,7 @@ def pull_requests_resource(
             full_refresh=refresh,
             overlap_seconds=overlap_seconds,
         ):
-            yield from page_items(pulls, repo)
+            yield from page_items(pulls, repo, children)
+        yield from children.flush()  # a stopped read too: what it read is kept
 
     return pull_requests
