@@ -5,13 +5,17 @@ request log (when each request arrived and how long it took to answer)."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 
+from pipelines.sources.linear.entities import ENTITIES
 from sandbox import Sandbox
 from sandbox.core import LoggedRequest
-from tests.support.history_windows import EARLIEST, pages_by_window
+from tests.support.history_windows import EARLIEST, expected_pages, pages_by_window
 from tests.support.linear_truth import assert_linear_matches_truth
 from tests.support.workspace import Workspace
+
+WINDOWED = {e.name for e in ENTITIES if e.windowed}
 
 
 def most_in_flight(log: list[LoggedRequest]) -> int:
@@ -55,20 +59,38 @@ def test_entities_are_read_concurrently_within_max_concurrency(
     sandbox_factory: Callable[..., Sandbox],
     workspace_factory: Callable[[Sandbox | None], Workspace],
 ) -> None:
-    _, parallel = sync(sandbox_factory, workspace_factory, SOURCES__LINEAR__MAX_CONCURRENCY="3")
-    _, serial = sync(sandbox_factory, workspace_factory, SOURCES__LINEAR__MAX_CONCURRENCY="1")
+    box, parallel = sync(sandbox_factory, workspace_factory, SOURCES__LINEAR__MAX_CONCURRENCY="3")
+    serial_box, serial = sync(
+        sandbox_factory, workspace_factory, SOURCES__LINEAR__MAX_CONCURRENCY="1"
+    )
 
     assert overlapping_entities(parallel) > 0
     assert 2 <= most_in_flight(parallel) <= 3
     assert most_in_flight(serial) == 1
     # As many requests of each entity either way: concurrency changes when they are sent.
-    # The history's first load is split into as many createdAt windows as may be in flight
-    # (its own test: test_linear_history.py); read serially it is one chain.
-    assert sorted(r.operation for r in parallel if not _is_history(r)) == sorted(
-        r.operation for r in serial if not _is_history(r)
+    # The first loads of the history and of the windowed entities (issues, comments) are split
+    # into as many createdAt windows as may be in flight (their own tests:
+    # test_linear_history.py, test_linear_windows.py); read serially each is one chain.
+    assert sorted(r.operation for r in parallel if _single(r)) == sorted(
+        r.operation for r in serial if _single(r)
     )
-    assert len(pages_by_window(parallel)) == 3 and len(pages_by_window(serial)) == 1
+    windows = pages_by_window(parallel)
+    assert len(windows) == 3 and len(pages_by_window(serial)) == 1
+    for entity in WINDOWED:
+        truth = box.linear.workspace.truth(entity)
+        # Serially one chain of 8-row pages; in windows each window's own, its last page
+        # partly filled: at most one more page per window beyond the first.
+        serially = math.ceil(len(serial_box.linear.workspace.truth(entity)) / 8)
+        assert pages_by_window(serial, entity) == {(None, None): serially}
+        split = pages_by_window(parallel, entity)
+        assert split == expected_pages(windows, truth, 8), entity
+        assert sum(split.values()) <= serially + len(windows) - 1, entity
 
 
-def _is_history(request: LoggedRequest) -> bool:
-    return json.loads(request.body)["query"].startswith(("query IssueHistory_", EARLIEST))
+def _single(request: LoggedRequest) -> bool:
+    """A request of a read that is one chain either way (not the history's, not a windowed
+    entity's)."""
+    query = json.loads(request.body)["query"]
+    return request.operation not in WINDOWED and not query.startswith(
+        ("query IssueHistory_", EARLIEST)
+    )

@@ -30,13 +30,23 @@ def test_full_sync_lands_the_whole_workspace(workspace: Workspace, sandbox: Sand
     truth_issues = sandbox.linear.workspace.truth("issues")
     assert any(i["archivedAt"] for i in truth_issues), "the sandbox should archive some issues"
     assert "raw_issues" in result.stdout and "requests" in result.stdout
-    # One request per entity (a tiny workspace fits in 250-node pages), no retries; the
-    # history in four createdAt windows of pages of 40 issues, after the earliest issue's.
-    windows = pages_by_window(sandbox.linear.log)
+    # A tiny workspace fits in 250-node pages, no retries: one page per entity; the windowed
+    # ones (issues, comments) and the history in the same four createdAt windows (one each,
+    # from the one earliest-issue request): a page per window, an empty one included, so
+    # issues take 4 pages instead of 1 and comments (300) 4 instead of 2; the history pages
+    # of 40 issues per window.
+    log = sandbox.linear.log
+    windows = pages_by_window(log)
     assert len(windows) == 4 and windows == expected_pages(windows, truth_issues)
-    assert len(history_bodies(sandbox.linear.log, EARLIEST)) == 1
-    assert len(linear_requests(sandbox)) == len(ENTITIES) + sum(
-        len(sandbox.linear.workspace.truth(e)) // 250 for e in TABLES
+    assert len(history_bodies(log, EARLIEST)) == 1
+    windowed = {e.name: pages_by_window(log, e.name) for e in ENTITIES if e.windowed}
+    assert set(windowed) == {"issues", "comments"}
+    for name, pages in windowed.items():
+        rows = sandbox.linear.workspace.truth(name)
+        assert pages == expected_pages(windows, rows, 250) == dict.fromkeys(windows, 1), name
+    single = sum(len(sandbox.linear.workspace.truth(e)) // 250 for e in TABLES if e not in windowed)
+    assert len(linear_requests(sandbox)) == len(ENTITIES) - len(windowed) + single + sum(
+        sum(pages.values()) for pages in windowed.values()
     ) + 1 + sum(windows.values())
 
 

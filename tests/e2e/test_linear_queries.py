@@ -54,6 +54,28 @@ def test_sync_query_is_valid_against_the_published_schema(
     assert isinstance(coerced, dict), coerced  # a list means variable errors
 
 
+@pytest.mark.parametrize("entity", [e for e in ENTITIES if e.windowed], ids=lambda e: e.name)
+@pytest.mark.parametrize("since", [None, datetime(2025, 1, 1, tzinfo=UTC)], ids=["all", "since"])
+@pytest.mark.parametrize(
+    "window",
+    [(None, "2025-06-01T00:00:00.000Z"), ("2025-01-01T00:00:00.000Z", "2025-06-01T00:00:00.000Z")],
+    ids=["first", "middle"],
+)
+def test_a_windowed_first_load_page_is_valid_against_the_published_schema(
+    entity: Entity, since: datetime | None, window: tuple[str | None, str | None]
+) -> None:
+    """A windowed entity's first-load page: its filter (`CommentFilter`, `IssueFilter`)
+    narrowed to one `createdAt` window (`and` of the change filter and the window)."""
+    _need_published()
+    schema = published_schema()
+    document = parse(sync_query(entity))
+    variables = sync_variables(entity, since, PAGE_SIZE)
+    variables["filter"] = within(variables.get("filter"), window)
+    operation = document.definitions[0]
+    coerced = get_variable_values(schema, operation.variable_definitions, variables)
+    assert isinstance(coerced, dict), coerced
+
+
 def test_every_query_fits_the_complexity_limit(workspace, sandbox) -> None:  # type: ignore[no-untyped-def]
     """Linear charges ~11 points per issue: a 250-node page stays far below 10,000."""
     assert workspace.run("linear", "--no-dbt").returncode == 0

@@ -1,5 +1,6 @@
-"""The issue-history read's requests in the sandbox's log, by kind and by `createdAt` window:
-what a windowed first load must have asked, derived from the truth."""
+"""The windowed reads' requests in the sandbox's log (the issue history's, and the windowed
+entities' `Sync_<entity>` pages), by kind and by `createdAt` window: what a windowed first load
+must have asked, derived from the truth."""
 
 from __future__ import annotations
 
@@ -33,30 +34,44 @@ def created_window(variables: dict[str, Any]) -> tuple[str | None, str | None]:
     return window.get("gte"), window.get("lt")
 
 
-def pages_by_window(log: Iterable[LoggedRequest]) -> dict[tuple[str | None, str | None], int]:
-    """How many pages of issues the history asked for in each window."""
+def sync_bodies(log: Iterable[LoggedRequest], entity: str) -> list[dict[str, Any]]:
+    """The bodies of an entity's own pages (`query Sync_<entity>`), in the order sent."""
+    bodies = [json.loads(r.body) for r in log if r.operation == entity]
+    return [b for b in bodies if b["query"].startswith(f"query Sync_{entity}(")]
+
+
+def pages_by_window(
+    log: Iterable[LoggedRequest], entity: str | None = None
+) -> dict[tuple[str | None, str | None], int]:
+    """How many pages each window asked for: of issues for the history, or (`entity`) of that
+    entity's own pages."""
+    log = list(log)
+    bodies = history_bodies(log, PAGES) if entity is None else sync_bodies(log, entity)
     out: dict[tuple[str | None, str | None], int] = {}
-    for body in history_bodies(log, PAGES):
+    for body in bodies:
         window = created_window(body["variables"])
         out[window] = out.get(window, 0) + 1
     return out
 
 
 def expected_pages(
-    windows: Iterable[tuple[str | None, str | None]], issues: list[dict[str, Any]]
+    windows: Iterable[tuple[str | None, str | None]],
+    rows: list[dict[str, Any]],
+    page_size: int = HISTORY_ISSUES,
 ) -> dict[tuple[str | None, str | None], int]:
-    """Each window's pages of `HISTORY_ISSUES` issues for the issues created inside it."""
+    """Each window's pages of `page_size` rows (the history: `HISTORY_ISSUES` issues) for the
+    rows created inside it; an empty window still takes its one (empty) page."""
     return {
         (low, high): max(
             1,
             math.ceil(
                 sum(
                     1
-                    for i in issues
-                    if (low is None or i["createdAt"] >= low)
-                    and (high is None or i["createdAt"] < high)
+                    for row in rows
+                    if (low is None or row["createdAt"] >= low)
+                    and (high is None or row["createdAt"] < high)
                 )
-                / HISTORY_ISSUES
+                / page_size
             ),
         )
         for low, high in windows

@@ -11,6 +11,7 @@ import pyarrow as pa
 from dlt.sources import DltResource
 
 from pipelines.sources.first_load import append_on_first_load
+from pipelines.sources.linear.chained_pass import FirstLoadWindows
 from pipelines.sources.linear.client import DEFAULT_MAX_CONCURRENCY, LinearClient
 from pipelines.sources.linear.entities import ENTITIES, Entity
 from pipelines.sources.linear.history import NAME as HISTORY
@@ -66,18 +67,20 @@ def linear_source(
     if unknown:
         raise ValueError(f"unknown Linear entities: {sorted(unknown)}")
     overlap = timedelta(seconds=overlap_seconds)
-    # Issue history pages (a third of a first load's requests) are read alongside the others,
-    # a first load in as many concurrent createdAt windows as requests may be in flight.
+    # The longest chains of a first load (the issue history, a third of its requests, and the
+    # windowed entities: issues, comments) are read in as many concurrent createdAt windows as
+    # requests may be in flight, all from one earliest-issue request (`chained_pass.py`).
+    windows = FirstLoadWindows(client, max_concurrency)
     history = [
         history_resource(
-            client, since=since, backfill=backfill, overlap=overlap, windows=max_concurrency
+            client, since=since, backfill=backfill, overlap=overlap, windows=windows
         ).parallelize()
     ]
     resources = [
         entity_resource(
             entity,
             client,
-            ReadOptions(since, backfill, full_refresh, page_size, overlap),
+            ReadOptions(since, backfill, full_refresh, page_size, overlap, windows),
             pending,
         )
         for entity in ENTITIES

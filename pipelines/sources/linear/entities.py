@@ -47,6 +47,13 @@ class Entity:
     extra_arguments: str = ""  # extra root-field arguments, e.g. `includeDisabled: true`
     primary_key: str = "id"
     table_name: str = ""  # defaults to raw_<name in snake case>
+    #: A first load is read in concurrent `createdAt` windows (`chained_pass.py`): for event
+    #: entities large enough that one chain of pages is the longest wait of a first load.
+    windowed: bool = False
+
+    def __post_init__(self) -> None:
+        if self.windowed and self.kind != "event":
+            raise ValueError(f"{self.name}: only event entities are read in createdAt windows")
 
     @property
     def table(self) -> str:
@@ -140,6 +147,7 @@ ISSUES = Entity(
     relations=("team", "state", "assignee", "creator", "cycle", "project", "parent"),
     lists={"labels": "labelIds", "previous_identifiers": "previousIdentifiers"},
     archived_filter=True,
+    windowed=True,  # 200 pages at 50,000 issues
 )
 
 COMMENTS = Entity(
@@ -148,6 +156,7 @@ COMMENTS = Entity(
     kind="event",
     fields={"id": TEXT, "url": TEXT, **_TIMESTAMPS, "editedAt": TIMESTAMP},
     relations=("issue", "user", "parent"),
+    windowed=True,  # the longest chain of a first load: 400 pages at 100,000 comments
 )
 
 USERS = Entity(
@@ -257,6 +266,9 @@ LABELS = Entity(
 
 #: Linear's record of links to other tools (its GitHub integration attaches pull requests).
 #: `AttachmentFilter` has no `archivedAt`: archived ones are read through `includeArchived`.
+#: Not `windowed`: a few per issue at most (pull-request links), a first load of them is a few
+#: pages, well inside the issues' chains; windows would add up to `max_concurrency - 1` partly
+#: filled pages and shorten nothing.
 ATTACHMENTS = Entity(
     name="attachments",
     filter_type="AttachmentFilter",

@@ -21,6 +21,7 @@ from dlt.sources import DltResource
 
 from pipelines.sources.arrow_rows import arrow_or_rows
 from pipelines.sources.http import SourceError
+from pipelines.sources.linear.chained_pass import FirstLoadWindows
 from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import BOOL, DOUBLE, TEXT, TIMESTAMP
 from pipelines.sources.linear.history_pass import HistoryPass
@@ -164,13 +165,14 @@ def history_resource(
     since: datetime | None,
     backfill: bool,
     overlap: timedelta,
-    windows: int = 1,
+    windows: FirstLoadWindows | None = None,
 ) -> DltResource:
     """Spans and history entries of every issue changed since the cursor, merged on `id`.
 
     Resumable like the entities (`resumable.py`): a run that must stop does so between pages
     of issues (a page with every issue's whole history is one unit) and keeps its position. A
-    first load is read in `windows` concurrent `createdAt` windows (`history_pass.py`)."""
+    first load is read in the run's concurrent `createdAt` windows (`windows`; None: one
+    chain; `history_pass.py`)."""
     history = HistoryPass(
         client,
         IssueHistoryReader(client),

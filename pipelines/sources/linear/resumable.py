@@ -1,23 +1,29 @@
 """One entity's read as resumable passes: a pass pages through the entity from its lower bound;
 stopped between pages (a spent budget, the time limit) it saves where it was, and the next run
-continues after that page with the same bound, then does its normal incremental read."""
+continues after that page with the same bound, then does its normal incremental read.
+
+A first load of an entity declared `windowed` (issues, comments: the longest chains of a first
+load) is read in disjoint `createdAt` windows, one chain each, concurrently, as the history is
+(`chained_pass.py`: the windows, their shared probe, the resume format); every other read, and
+every incremental one, is one chain."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
+from collections.abc import Generator, Iterator, MutableMapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import pendulum
 
 from pipelines.sources.http import SourceError
+from pipelines.sources.linear.chained_pass import ChainedPass, FirstLoadWindows
 from pipelines.sources.linear.client import LinearClient
 from pipelines.sources.linear.entities import Entity, MalformedRecord
 from pipelines.sources.linear.queries import sync_query, sync_variables
 from pipelines.sources.linear.sync_window import SyncWindow
-from pipelines.sources.run_budget import ResumePosition, current, stoppable
+from pipelines.sources.run_budget import ResumePosition
 
 log = logging.getLogger("pipelines")
 
@@ -29,6 +35,7 @@ class ReadOptions:
     full_refresh: bool
     page_size: int
     overlap: timedelta
+    windows: FirstLoadWindows | None = None  # the run's createdAt windows of first loads
 
 
 def read_entity(
@@ -52,14 +59,14 @@ def read_entity(
     completed = yield from _one_pass(entity, client, state, options)
     if resumed and completed and entity.kind == "event":
         # Rows changed while the pass was spread over several runs moved ahead of its cursor.
-        plain = ReadOptions(None, False, False, options.page_size, options.overlap)
+        plain = replace(options, since=None, backfill=False, full_refresh=False)
         yield from _one_pass(entity, client, state, plain)
 
 
 def _one_pass(
     entity: Entity, client: LinearClient, state: MutableMapping[str, Any], options: ReadOptions
-) -> Iterator[list[dict[str, Any]]]:
-    budget = current()
+) -> Generator[list[dict[str, Any]], None, bool]:
+    """One pass of `entity`'s new or changed rows; returns whether it completed."""
     window = SyncWindow(
         state,
         cursor_fields=("updatedAt", "archivedAt") if entity.archived_filter else ("updatedAt",),
@@ -68,51 +75,34 @@ def _one_pass(
         backfill=options.backfill,
         overlap=options.overlap,
     )
-    resume = ResumePosition(state)
     bound = window.lower_bound()
-    plan: dict[str, Any] = {"from": _iso(bound) if bound else None}
-    if resume.saved_plan is not None and not options.backfill:
-        plan = resume.saved_plan  # a plain run continues whatever pass is pending
-    position = resume.load(plan)
-    if resume.dropped is not None:
-        log.warning(
-            "linear %s: a stopped read from %s does not match this run's --since (%s): "
-            "it starts over from %s",
-            entity.name,
-            resume.dropped.get("from") or "the start",
-            plan["from"],
-            plan["from"],
-        )
-    variables = sync_variables(entity, _parse(plan["from"]), options.page_size)
-    count, after = 0, None
-    if position is not None:
-        window.restore(position)
-        count, after = position.get("count", 0), position.get("after")
-        variables["after"] = after
-        log.info("linear %s: resuming after %s rows read earlier", entity.name, f"{count:,}")
-    key = f"linear:{entity.name}"
-    pages = stoppable(client.cursor_pages(entity.name, sync_query(entity), variables), budget)
-    for page, end_cursor in pages:
+    chained = ChainedPass(
+        client,
+        state,
+        window,
+        start=_iso(bound) if bound else None,
+        backfill=options.backfill,
+        # A declared windowed entity's first load is split; the others are one chain.
+        windows=options.windows if entity.windowed else None,
+        name=entity.name,
+        unit=_unit(entity),
+    )
+    where = f"linear: POST {client.api_url} ({entity.name})"
+
+    def prepare(page: list[dict[str, Any]]) -> list[dict[str, Any]]:
         try:
-            rows = [entity.prepare(row) for row in page]
+            return [entity.prepare(row) for row in page]
         except MalformedRecord as exc:
-            raise SourceError(f"linear: POST {client.api_url} ({entity.name}): {exc}") from None
+            raise SourceError(f"{where}: {exc}") from None
+
+    def variables(since: datetime | None) -> dict[str, Any]:
+        return sync_variables(entity, since, options.page_size)
+
+    for _, rows in chained.read(sync_query(entity), variables, prepare):
         changed = list(window.select(rows, entity.primary_key))
-        count, after = count + len(rows), end_cursor or after
-        budget.progress(key, count, unit=_unit(entity), scope="Linear")
         if changed:
             yield changed
-    if pages.completed:
-        resume.clear()
-        window.commit()
-        budget.finished(key)
-        return True
-    resume.save(
-        plan,
-        {"after": after, "count": count, **window.checkpoint()},
-        full_refresh=options.full_refresh,
-    )
-    return False
+    return chained.finish(full_refresh=options.full_refresh)
 
 
 def _read_completely(entity: Entity, state: MutableMapping[str, Any]) -> bool:
@@ -126,7 +116,3 @@ def _unit(entity: Entity) -> str:
 
 def _iso(ts: datetime) -> str:
     return pendulum.instance(ts).in_timezone("UTC").to_iso8601_string()
-
-
-def _parse(text: str | None) -> datetime | None:
-    return None if text is None else pendulum.parse(text)  # type: ignore[return-value]
