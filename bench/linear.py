@@ -105,19 +105,23 @@ def _analyse(
 
     per_entity: dict[str, dict[str, Any]] = {}
     history = [e for e in log if _is_history(e)]
+    entity_windows: dict[str, list[Any]] = {}
     for entity in truth:
         entries = [e for e in log if e.operation == entity and not _is_history(e)]
-        body = json.loads(entries[0].body) if entries else {}
-        filt = (body.get("variables") or {}).get("filter")
-        read = sum(1 for row in truth[entity] if _matches(row, filt))
+        # A windowed first load (issues, comments) sends one filter per createdAt window.
+        filters = _filters(entries)
+        if len(filters) > 1:
+            entity_windows[entity] = filters
+        read = sum(1 for row in truth[entity] if any(_matches(row, f) for f in filters or [None]))
         must = read if changed is None else len(changed.get(entity, ()))
         points = [int(e.response_headers.get("X-Complexity", 0) or 0) for e in entries]
         per_entity[entity] = {
             "kind": kinds.get(entity, "?"),
             "requests": len(entries),
-            "filter": filt,
+            "filter": filters[0] if len(filters) == 1 else filters or None,
             "rows_read": read,
             "must_read": must,
+            "windows": len(filters) if len(filters) > 1 else 0,
             "complexity": sum(points),
             "complexity_per_page": sorted(set(points)),
             "retried_or_failed": sum(1 for e in entries if e.status != 200),
@@ -151,8 +155,12 @@ def _analyse(
     }
     for entity, value in minimum.items():
         per_entity[entity]["minimum"] = value
+    for entity in entity_windows:
+        # Each window's pages, its last one partly filled, beyond one run of full pages.
+        entry = per_entity[entity]
+        entry["window_price"] = entry["requests"] - entry["minimum"]
     other = [e for e in log if e.operation not in truth and not _is_history(e)]
-    by_chain = chains(log, truth.get("issues", []), windows, _is_history, _matches)
+    by_chain = chains(log, truth.get("issues", []), windows, _is_history, _matches, entity_windows)
     issues = per_entity.get("issues", {})
     issue_rows = run.rows.get("raw_issues", 0)
     return {
@@ -250,6 +258,17 @@ def _is_history(entry: LoggedRequest) -> bool:
     return entry.operation in ("issues", "issue") and (
         b"IssueHistory_" in head or b"Issues_earliest" in head
     )
+
+
+def _filters(entries: list[LoggedRequest]) -> list[Any]:
+    """The distinct filters of an entity's requests, in the order first sent: one, or one per
+    `createdAt` window of a windowed first load."""
+    filters: list[Any] = []
+    for entry in entries:
+        spec = (json.loads(entry.body or b"{}").get("variables") or {}).get("filter")
+        if spec not in filters:
+            filters.append(spec)
+    return filters
 
 
 def _history_windows(history: list[LoggedRequest]) -> list[Any]:

@@ -1,6 +1,7 @@
 """Linear's page chains in one sync: each entity's pages follow one another (the next page's
-cursor comes from the previous one), and so do each history window's pages with their issues'
-follow-ups; the chains run beside each other, so the longest bounds the wall at a latency."""
+cursor comes from the previous one), and so do each `createdAt` window's of a windowed first
+load (the history's, with their issues' follow-ups; the issues' and comments'); the chains run
+beside each other, so the longest bounds the wall at a latency."""
 
 from __future__ import annotations
 
@@ -19,14 +20,21 @@ def chains(
     windows: list[Any],
     is_history: Callable[[LoggedRequest], bool],
     matches: Matches,
+    entity_windows: dict[str, list[Any]] | None = None,
 ) -> dict[str, int]:
-    """Requests per chain: an entity's (by its root field) or a history window's (its pages of
-    issues and its issues' follow-ups; the earliest-issue request precedes them all)."""
+    """Requests per chain: an entity's (by its root field), a windowed entity's window (by its
+    filter, `entity_windows`), or a history window's (its pages of issues and its issues'
+    follow-ups); the earliest-issue request precedes every window."""
     out: dict[str, int] = {}
     window_of = _window_of(issues, windows, matches)
     for entry in log:
         if not is_history(entry):
-            out[entry.operation] = out.get(entry.operation, 0) + 1
+            name = entry.operation
+            filters = (entity_windows or {}).get(name)
+            if filters:
+                spec = (json.loads(entry.body or b"{}").get("variables") or {}).get("filter")
+                name = f"{name} window {filters.index(spec) + 1}"
+            out[name] = out.get(name, 0) + 1
             continue
         body = json.loads(entry.body or b"{}")
         variables = body.get("variables") or {}
@@ -47,7 +55,7 @@ def longest(by_chain: dict[str, int]) -> tuple[str, int]:
         return "", 0
     first = by_chain.get("issueHistory (earliest issue)", 0)
     lengths = {
-        name: n + (first if name.startswith("issueHistory window") else 0)
+        name: n + (first if " window " in name else 0)
         for name, n in by_chain.items()
         if not name.endswith("(earliest issue)")
     }

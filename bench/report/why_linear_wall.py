@@ -25,7 +25,9 @@ def why_linear_wall(results: dict[str, Any]) -> list[str]:
             stages = run.get("stage_seconds") or {}
             ideal = full["requests"] * seconds / concurrency
             chain = full["longest_chain"]
-            history = full["entities"].get("issueHistory") or {}
+            windowed = {
+                name: e for name, e in full["entities"].items() if (e.get("windows") or 0) > 1
+            }
             base_ok = float(base_latency(entry)) <= 0 and base.get("ok")
             lines += prose(
                 "targets",
@@ -40,8 +42,9 @@ def why_linear_wall(results: dict[str, Any]) -> list[str]:
                 requests=f"{full['requests']:,}",
                 concurrency=concurrency,
                 ideal=secs(ideal),
-                windows=history.get("windows", 0),
-                window_price=history.get("window_price", 0),
+                windows=max((e["windows"] for e in windowed.values()), default=0),
+                windowed=", ".join(f"`{name}`" for name in windowed),
+                window_price=sum(e.get("window_price", 0) for e in windowed.values()),
                 chain=f"{chain:,}",
                 chain_name=full["longest_chain_name"],
                 chain_s=secs(chain * seconds),

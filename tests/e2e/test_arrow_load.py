@@ -14,7 +14,8 @@ import duckdb
 
 from pipelines.paths import REPO_ROOT
 
-# Two loads of Linear comments through the resource's own hints and `Entity.page`.
+# Two loads of Linear comments through the resource's own hints and `Entity.pages` (each API
+# page gathered alone here, so one page can stay rows beside another that is Arrow).
 LOAD = """
 import json, sys
 import dlt
@@ -24,7 +25,7 @@ db, batches = sys.argv[1], json.loads(sys.argv[2])
 pipeline = dlt.pipeline("arrow_load", destination=dlt.destinations.duckdb(credentials=db),
                         dataset_name="linear")
 for batch in batches:
-    pages = [COMMENTS.page([COMMENTS.prepare(row) for row in page]) for page in batch]
+    pages = [p for page in batch for p in COMMENTS.pages([[COMMENTS.prepare(r) for r in page]])]
     kinds = sorted({type(p).__name__ for p in pages})
     resource = dlt.resource(pages, name="comments", table_name=COMMENTS.table,
                             primary_key="id", write_disposition="merge",

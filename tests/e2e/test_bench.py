@@ -126,11 +126,19 @@ def test_linear_requests_are_the_minimum(
         # Full sync: every row must be read, 250 a page, at least one request per entity.
         full = linear["full"]
         assert full["minimum"] == expected
-        # A first load reads the history in createdAt windows (one chain each): the earliest
-        # issue's request and each window's partly filled last page are their whole price.
-        windows = full["entities"]["issueHistory"]
+        # A first load reads the history, the issues and the comments in createdAt windows
+        # (one chain each): the earliest issue's request (counted with the history) and each
+        # window's partly filled last page are their whole price.
+        entities = full["entities"]
+        windows = entities["issueHistory"]
         assert windows["windows"] == 4 and 0 < windows["window_price"] <= windows["windows"]
-        assert full["requests"] == expected + windows["window_price"], f"{latency} ms"
+        for name in ("issues", "comments"):
+            assert entities[name]["windows"] == 4, name
+            assert 0 < entities[name]["window_price"] <= 3, name
+            assert entities[name]["rows_read"] == truth[name], name  # every window's rows
+            assert sum(1 for c in full["chains"] if c.startswith(f"{name} window ")) == 4
+        price = sum(e.get("window_price", 0) for e in entities.values())
+        assert full["requests"] == expected + price, f"{latency} ms"
         assert full["longest_chain"] >= max(full["chains"].values()) > 0
         assert full["client_requests"] == full["requests"]
         assert full["run"]["rows"]["raw_issues"] == truth["issues"]

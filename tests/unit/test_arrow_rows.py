@@ -124,7 +124,7 @@ def test_linear_page_is_arrow_typed_by_the_declaration() -> None:
             "parent": None,
         }
     )
-    page = COMMENTS.page([row])
+    [page] = COMMENTS.pages([[row]])
     assert isinstance(page, pa.Table)
     hints = COMMENTS.columns
     for name, hint in hints.items():
@@ -136,7 +136,7 @@ def test_linear_page_is_arrow_typed_by_the_declaration() -> None:
 
 def test_linear_entity_with_lists_stays_dicts_for_the_child_tables() -> None:
     rows = [{"id": "i1", "labels": ["l1"]}]
-    assert ISSUES.page(rows) is rows
+    assert list(ISSUES.pages([rows])) == [rows]
 
 
 def test_flatten_nests_objects_like_dlt() -> None:
@@ -156,3 +156,20 @@ def test_a_page_that_does_not_fit_stays_rows_for_dlt_to_evolve() -> None:
     fitting = arrow_or_rows(rows[:1], {"id": "text", "n": "bigint"})
     assert isinstance(fitting, pa.Table)
     assert fitting.column("n").to_pylist() == [1]
+
+
+def test_linear_entity_pages_are_gathered_into_arrow_pages() -> None:
+    """Twenty-one API pages of 250 comments: one Arrow table of 5,000 rows and one of the
+    250 left, in the order read."""
+    pages = [
+        [
+            COMMENTS.prepare({"id": f"c{n}-{k}", "updatedAt": "2024-01-02T00:00:00.000Z"})
+            for k in range(250)
+        ]
+        for n in range(21)
+    ]
+    tables = list(COMMENTS.pages(pages))
+    assert all(isinstance(t, pa.Table) for t in tables)
+    assert [t.num_rows for t in tables] == [5_000, 250]
+    ids = [i for t in tables for i in t.column("id").to_pylist()]
+    assert ids == [row["id"] for page in pages for row in page]

@@ -99,8 +99,7 @@ def entity_resource(
         source_state = dlt.current.source_state()
         source_state["endpoint"] = client.api_url
         state = dlt.current.resource_state()
-        for page in read_entity(entity, client, state, options, pending(source_state)):
-            yield entity.page(page)
+        yield from entity.pages(read_entity(entity, client, state, options, pending(source_state)))
 
     # A first pass reads each row once (keyset pages: a row changed meanwhile moves ahead of
     # the cursor), so a table's first load may append (`first_load.py` decides per run).

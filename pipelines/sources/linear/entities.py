@@ -9,12 +9,11 @@ the 10,000-point limit per query (issues: ~2,750 points a page).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import pyarrow as pa
-
-from pipelines.sources.arrow_rows import arrow_or_rows
+from pipelines.sources.arrow_rows import ArrowPages
 
 #: Event-like entities are read from `--since` (first load / backfill) and then by cursor.
 #: Reference entities are small and always read whole; only rows that changed are loaded.
@@ -83,16 +82,27 @@ class Entity:
                 row[name] = json.dumps(row[name], sort_keys=True, separators=(",", ":"))
         return row
 
-    def page(self, rows: list[dict[str, Any]]) -> pa.Table | list[dict[str, Any]]:
-        """A page of prepared rows as the resource yields it: an Arrow table typed by the
-        declaration (dlt skips its row-wise normalizer), or the dicts themselves where the
-        entity has lists (dlt unnests those into the child tables `raw_<entity>__<list>`) or
-        a value does not fit its type (dlt evolves the table)."""
+    def pages(self, rows: Iterable[list[dict[str, Any]]]) -> Iterator[Any]:
+        """The API's pages of prepared rows as the resource yields them: gathered into Arrow
+        tables typed by the declaration (dlt skips its row-wise normalizer) of `ArrowPages`'
+        size (dlt's per-item schema work costs more than writing a 250-row page); a page with
+        a value that does not fit its type stays dicts (dlt evolves the table). An entity with
+        lists is yielded as the API's pages of dicts: dlt unnests the lists into the child
+        tables `raw_<entity>__<list>`."""
         if self.lists:
-            return rows
+            yield from rows
+            return
+        gathered = ArrowPages({self.table: (self.declared, (self.primary_key,))})
+        for page in rows:
+            yield from gathered.add(self.table, page)
+        yield from gathered.flush()  # a stopped read too: what it read is kept
+
+    @property
+    def declared(self) -> dict[str, str]:
+        """Every column's declared type: the fields, and the relations' ids as text."""
         declared = dict(self.fields)
         declared.update({f"{relation}__id": TEXT for relation in self.relations})
-        return arrow_or_rows(rows, declared, required=(self.primary_key,))
+        return declared
 
     @property
     def columns(self) -> dict[str, dict[str, object]]:

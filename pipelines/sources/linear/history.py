@@ -19,7 +19,7 @@ from typing import Any
 import dlt
 from dlt.sources import DltResource
 
-from pipelines.sources.arrow_rows import arrow_or_rows
+from pipelines.sources.arrow_rows import ArrowPages
 from pipelines.sources.http import SourceError
 from pipelines.sources.linear.chained_pass import FirstLoadWindows
 from pipelines.sources.linear.client import LinearClient
@@ -117,7 +117,7 @@ DECLARED = {
     table: {name: str(hint["data_type"]) for name, hint in columns.items()}
     for table, columns in ((SPANS_TABLE, SPAN_COLUMNS), (HISTORY_TABLE, ENTRY_COLUMNS))
 }
-PAGE_ROWS = 1_000  # rows per Arrow page of each table
+PAGE_ROWS = 5_000  # rows per Arrow page of each table (`ArrowPages`: why not fewer)
 
 
 class IssueHistoryReader:
@@ -217,28 +217,20 @@ def history_resource(
 
 
 def _tables(issues: Generator[Any, None, bool]) -> Generator[Any, None, bool]:
-    """Each issue's spans and entries as Arrow pages of about `PAGE_ROWS` rows per table (dlt
+    """Each issue's spans and entries as Arrow pages of `PAGE_ROWS` rows per table (dlt
     writes them as they are, skipping its row-wise normalizer), marked with their tables;
     returns what `issues` does. A page with a value its declared type cannot hold stays rows,
     for dlt to evolve (`arrow_or_rows`)."""
-    pending: dict[str, list[dict[str, Any]]] = {SPANS_TABLE: [], HISTORY_TABLE: []}
+    pages = ArrowPages(
+        {table: (DECLARED[table], ("id", "issue__id")) for table in (SPANS_TABLE, HISTORY_TABLE)},
+        lambda table, page: dlt.mark.with_table_name(page, table),
+        PAGE_ROWS,
+    )
     while True:
         try:
             spans, entries = next(issues)
         except StopIteration as end:
-            for table in pending:
-                yield from _page(pending, table, 1)
+            yield from pages.flush()
             return bool(end.value)
-        pending[SPANS_TABLE].extend(spans)
-        pending[HISTORY_TABLE].extend(entries)
-        for table in pending:
-            yield from _page(pending, table, PAGE_ROWS)
-
-
-def _page(pending: dict[str, list[dict[str, Any]]], table: str, at_least: int) -> Iterator[Any]:
-    """The rows waiting for `table` as one page, once there are `at_least` of them."""
-    rows = pending[table]
-    if len(rows) >= at_least:
-        pending[table] = []
-        page = arrow_or_rows(rows, DECLARED[table], required=("id", "issue__id"))
-        yield dlt.mark.with_table_name(page, table)
+        yield from pages.add(SPANS_TABLE, spans)
+        yield from pages.add(HISTORY_TABLE, entries)
