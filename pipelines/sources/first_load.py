@@ -2,8 +2,9 @@
 
 dlt's merge loads every table into a staging dataset and then deletes and inserts by primary
 key, even on a first load, when the destination has no row to match. A source marks the
-resources whose first pass yields each row once (`append_on_first_load`); at the start of a
-run the runner asks `plan_appends` which of their tables may append instead: a table appends
+resources whose first pass yields each row once (`append_on_first_load`, naming the table
+variants a resource also writes); at the start of a run the runner asks `plan_appends` which of
+their tables may append instead: a table appends
 only when every selected resource that writes it is marked, none of them has resource state
 (no cursor, no fingerprints, no resume position: nothing was loaded or half-read before), and
 the destination table is absent or empty (or a `--full-refresh` drops it). Everything else
@@ -30,14 +31,35 @@ log = logging.getLogger("pipelines")
 MARK = "_append_on_first_load"
 
 
-def append_on_first_load(resource: DltResource) -> DltResource:
-    """Mark `resource`: its first pass yields each row once, so a first load may append."""
-    setattr(resource, MARK, True)
+def append_on_first_load(resource: DltResource, variants: Collection[str] = ()) -> DltResource:
+    """Mark `resource`: its first pass yields each row once, so a first load may append;
+    `variants`: the tables it writes besides its own, through table variants
+    (`apply_hints(..., create_table_variant=True)`)."""
+    setattr(resource, MARK, tuple(variants))
     return resource
 
 
 def is_marked(resource: DltResource) -> bool:
-    return bool(getattr(resource, MARK, False))
+    return getattr(resource, MARK, None) is not None
+
+
+def _variants(resource: DltResource) -> tuple[str, ...]:
+    return tuple(getattr(resource, MARK, None) or ())
+
+
+def _tables_of(resource: DltResource) -> list[str]:
+    """The tables `resource` writes: its own (when static) and its marked variants."""
+    own = [resource.table_name] if isinstance(resource.table_name, str) else []
+    return own + list(_variants(resource))
+
+
+def _append(resource: DltResource, table: str) -> None:
+    if table in _variants(resource):
+        resource.apply_hints(
+            table_name=table, write_disposition="append", create_table_variant=True
+        )
+    else:
+        resource.apply_hints(write_disposition="append")
 
 
 def plan_appends(
@@ -52,8 +74,7 @@ def plan_appends(
     destination; `refresh`: this run drops the source's tables and state first."""
     writers: dict[str, list[DltResource]] = {}
     for resource in source.selected_resources.values():
-        table = resource.table_name
-        if isinstance(table, str):
+        for table in _tables_of(resource):
             writers.setdefault(table, []).append(resource)
     states = source_state.get("resources") or {}
     candidates = [
@@ -66,7 +87,7 @@ def plan_appends(
     appended = [table for table in candidates if table not in loaded]
     for table in appended:
         for resource in writers[table]:
-            resource.apply_hints(write_disposition="append")
+            _append(resource, table)
     if appended:
         log.info("first load of %s: appended (no row to merge with)", ", ".join(appended))
         source.root_key = True  # child tables keep `_dlt_root_id` for the merges that follow

@@ -14,6 +14,8 @@ from tests.support.linear_truth import TABLES, assert_linear_matches_truth
 from tests.support.workspace import Workspace
 
 ENTITY_TABLES = {*TABLES.values(), "raw_attachments"}
+HISTORY_TABLES = {"raw_issue_state_spans", "raw_issue_history"}
+FIRST_LOAD_TABLES = ENTITY_TABLES | HISTORY_TABLES
 
 
 def run_summary(ws: Workspace, *args: str) -> dict[str, Any]:
@@ -36,9 +38,9 @@ def test_a_first_load_appends_and_the_next_run_merges(
     workspace: Workspace, sandbox: Sandbox
 ) -> None:
     first = run_summary(workspace)
-    assert set(first["appended"]) == ENTITY_TABLES
-    # Nothing went through the staging dataset but the tables that still merge (history).
-    assert not staging_tables(workspace) & ENTITY_TABLES
+    assert set(first["appended"]) == FIRST_LOAD_TABLES
+    # Nothing went through the staging dataset: the history's two tables append too.
+    assert not staging_tables(workspace) & FIRST_LOAD_TABLES
     assert_linear_matches_truth(workspace, sandbox)
     # The child tables of appended tables keep the root key the merges rely on.
     assert workspace.column(
@@ -49,7 +51,7 @@ def test_a_first_load_appends_and_the_next_run_merges(
     sandbox.linear.workspace.add_comments(5)
     second = run_summary(workspace)
     assert second["appended"] == []
-    assert {"raw_issues", "raw_comments"} <= staging_tables(workspace)
+    assert {"raw_issues", "raw_comments", *HISTORY_TABLES} <= staging_tables(workspace)
     assert_linear_matches_truth(workspace, sandbox)
 
 
@@ -57,7 +59,7 @@ def test_a_full_refresh_appends_again(workspace: Workspace, sandbox: Sandbox) ->
     run_summary(workspace)
     sandbox.linear.workspace.mutate_issues(5)
     refreshed = run_summary(workspace, "--full-refresh")
-    assert set(refreshed["appended"]) == ENTITY_TABLES
+    assert set(refreshed["appended"]) == FIRST_LOAD_TABLES
     assert_linear_matches_truth(workspace, sandbox)
 
 
@@ -83,12 +85,16 @@ def _reopen_jobs(ws: Workspace, *tables: str) -> str:
 
 
 def test_a_retried_append_copy_does_not_double_rows(workspace: Workspace, sandbox: Sandbox) -> None:
-    """A table without child tables and a child table: both copied twice, both repaired."""
-    assert {"raw_comments", "raw_issues"} <= set(run_summary(workspace)["appended"])
+    """A table without child tables, a child table and an Arrow table without `_dlt_id`
+    (the history): each copied twice, each repaired."""
+    assert {"raw_comments", "raw_issues", "raw_issue_history"} <= set(
+        run_summary(workspace)["appended"]
+    )
     count = "select (select count(*) from linear.raw_comments), "
-    count += "(select count(*) from linear.raw_issues__labels)"
+    count += "(select count(*) from linear.raw_issues__labels), "
+    count += "(select count(*) from linear.raw_issue_history)"
     before = workspace.query(count)
-    load_id = _reopen_jobs(workspace, "raw_comments", "raw_issues__labels")
+    load_id = _reopen_jobs(workspace, "raw_comments", "raw_issues__labels", "raw_issue_history")
 
     rerun = run_summary(workspace)
     assert rerun["pending_finished"] == 1

@@ -20,6 +20,7 @@ import dlt
 from dlt.sources import DltResource
 
 from pipelines.sources.arrow_rows import ArrowPages
+from pipelines.sources.first_load import append_on_first_load
 from pipelines.sources.http import SourceError
 from pipelines.sources.linear.chained_pass import FirstLoadWindows
 from pipelines.sources.linear.client import LinearClient
@@ -213,7 +214,9 @@ def history_resource(
         file_format="parquet",
         create_table_variant=True,
     )
-    return resource
+    # Disjoint createdAt windows, each keyset-paged by `updatedAt` descending: a first pass
+    # reads each issue's history once, so both tables' first load may append (`first_load.py`).
+    return append_on_first_load(resource, variants=(HISTORY_TABLE,))
 
 
 def _tables(issues: Generator[Any, None, bool]) -> Generator[Any, None, bool]:
