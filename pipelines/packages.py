@@ -141,3 +141,27 @@ def tables_with_rows(pipeline: dlt.Pipeline, tables: Collection[str]) -> set[str
     except Exception:
         log.warning("could not tell which tables hold rows: every table merges", exc_info=True)
         return set(tables)
+
+
+def drop_stale_staging_dataset(pipeline: dlt.Pipeline) -> bool:
+    """Before a `--full-refresh`: drop a staging dataset that holds no `_dlt_version`.
+
+    A load whose every table appended (a first load, `pipelines.sources.first_load`) leaves the
+    staging dataset created but never initialized; a refresh's load then drops the source's
+    tables there too and fails deleting the schema from that missing version table. Staging
+    only holds rows between a load's copy and its merge, so nothing is lost. Returns whether
+    it dropped one."""
+    if not pipeline.default_schema_name:
+        return False
+    with pipeline.sql_client() as client, client.with_staging_dataset():
+        if not client.has_dataset():
+            return False
+        try:
+            client.execute_sql(
+                f"select 1 from {client.make_qualified_table_name('_dlt_version')} limit 1"
+            )
+            return False
+        except DatabaseUndefinedRelation:
+            client.drop_dataset()
+    log.info("dropped the uninitialized staging dataset before the refresh")
+    return True

@@ -30,6 +30,7 @@ from pipelines.packages import (
     archive_completed_packages,
     drop_doubled_rows,
     drop_normalized_leftovers,
+    drop_stale_staging_dataset,
     tables_with_rows,
 )
 from pipelines.partial_run import (
@@ -195,6 +196,8 @@ def _finish_pending(pipeline: dlt.Pipeline, summary: RunSummary) -> None:
 
 def _sync(pipeline: dlt.Pipeline, source: DltSource, refresh: bool, summary: RunSummary) -> None:
     started = time.monotonic()
+    if refresh:
+        drop_stale_staging_dataset(pipeline)
     with _Step("extract"):
         pipeline.extract(
             source,
