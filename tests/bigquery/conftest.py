@@ -281,6 +281,8 @@ class BigQueryRun:
     tokens: TokenServer
     # Every sync also loads this local DuckDB file, from the same sandbox state.
     twin: RecordedWorkspace
+    # The run summaries of the last sync, by source.
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def project(self) -> str:
@@ -315,6 +317,7 @@ class BigQueryRun:
             assert result.returncode == 0, f"{source} --destination bigquery:\n{result.output}"
             assert "Traceback" not in result.stderr, result.stderr
             summaries[source] = json.loads(summary.read_text())
+        self.summaries = summaries
         return summaries
 
 

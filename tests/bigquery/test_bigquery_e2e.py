@@ -26,7 +26,11 @@ from pipelines.transformations import DBT_DIR
 from tests.bigquery.conftest import KEY_PROJECT, SOURCES, BigQueryRun
 from tests.bigquery.marts import MARTS, Mart, differences, read_bigquery, read_duckdb
 from tests.bigquery.secrets_scan import assert_no_secret_left
-from tests.bigquery.warehouse import assert_child_rows_have_parents, assert_staging_emptied
+from tests.bigquery.warehouse import (
+    assert_child_rows_have_parents,
+    assert_staging_emptied,
+    merged_tables,
+)
 from tests.support.fake_gcp import service_account
 from tests.support.github_truth import assert_github_matches_truth
 from tests.support.linear_truth import assert_linear_matches_truth
@@ -43,14 +47,17 @@ def assert_warehouse_matches_sandbox(run: BigQueryRun) -> None:
     assert_github_matches_truth(run.warehouse, run.box)
     for dataset in SOURCES:
         assert_child_rows_have_parents(run.warehouse, dataset)
-        assert_staging_emptied(run.warehouse, dataset)
+        assert_staging_emptied(run.warehouse, dataset, run.summaries[dataset])
 
 
 def test_full_sync_lands_the_truth_in_bigquery(bq_loaded: BigQueryRun) -> None:
     run = bq_loaded
     assert_warehouse_matches_sandbox(run)
+    # Linear's first load appended every table (no row to merge with); GitHub's merged.
+    assert set(run.summaries["linear"]["appended"]) >= {"raw_issues", "raw_issue_history"}
+    assert merged_tables(run.summaries["github"]), run.summaries["github"]
     # Everything went to GCP_PROJECT_ID, not to the key's own project.
-    assert {"linear", "linear_staging", "github", "github_staging"} <= run.warehouse.datasets()
+    assert {"linear", "github", "github_staging"} <= run.warehouse.datasets()
     assert not list(run.emulator.client(KEY_PROJECT).list_datasets())
     # The token requests were signed with the user's key (google-auth's ordinary
     # service-account flow: nothing test-only in the pipeline's credential handling).

@@ -60,10 +60,23 @@ def assert_child_rows_have_parents(wh: Warehouse, dataset: str) -> None:
         assert orphans == 0, f"{dataset}.{child}: {orphans} rows without a parent row"
 
 
-def assert_staging_emptied(wh: Warehouse, dataset: str) -> None:
-    """The merge staging dataset exists (a merge went through it) and holds no rows."""
+def merged_tables(summary: dict[str, Any]) -> set[str]:
+    """The tables a run merged: those that loaded rows and were not appended (a first load
+    appends, `pipelines.sources.first_load`); a child table goes the way of its parent."""
+    appended = set(summary["appended"])
+    return {t for t, n in summary["rows"].items() if n and t.split("__")[0] not in appended}
+
+
+def assert_staging_emptied(wh: Warehouse, dataset: str, summary: dict[str, Any]) -> None:
+    """A load that merged went through the merge staging dataset and left it empty; a table
+    it appended did not go through staging at all."""
     staging = f"{dataset}_staging"
     tables = wh.tables(staging) - {"_dlt_version"}
-    assert tables, f"no staging tables in {staging}: did the load merge?"
+    merged = merged_tables(summary)
+    if merged:
+        assert tables, f"{dataset} merged {sorted(merged)} but {staging} holds no tables"
+    appended = set(summary["appended"])
+    staged = sorted(t for t in tables if t.split("__")[0] in appended)
+    assert not staged, f"{staging} holds tables of appended tables: {staged}"
     left = {t: n for t in sorted(tables) if (n := wh.count(staging, t))}
     assert not left, f"{staging} still holds rows after the load: {left}"
