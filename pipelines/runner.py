@@ -38,6 +38,7 @@ from pipelines.partial_run import (
     resolve_max_duration,
     resuming_full_refresh,
 )
+from pipelines.process_memory import use_returning_allocators
 from pipelines.sources import run_budget
 from pipelines.sources.first_load import plan_appends
 from pipelines.sources.stats import reset_stats
@@ -101,6 +102,7 @@ def run(spec: SourceSpec, options: RunOptions) -> RunSummary:
     """Sync one source into its dataset (finishing any pending load first), then run dbt."""
     if options.no_dbt and options.dbt_only:
         raise RunFailed("--no-dbt and --dbt-only contradict each other: choose one.")
+    use_returning_allocators()  # before the extract's threads start
     summary = RunSummary(spec.title, options.destination.value, spec.name)
     stats = reset_stats(spec.name)
     budget = run_budget.start_run(resolve_max_duration(spec.name, options.max_duration))
