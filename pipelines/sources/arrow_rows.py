@@ -91,7 +91,10 @@ class ArrowPages:
     """Rows of several tables gathered across a source's pages into Arrow pages of `page_rows`
     rows per table (`add` yields the pages that filled, `flush` the partial rest). dlt computes
     and validates a table's schema for every Arrow item it is given (some milliseconds each):
-    yielded per API page of 50 or 250 rows, that costs more than writing them.
+    yielded per API page of 50 or 250 rows, that costs more than writing them. Every `part_rows`
+    rows are made Arrow as they come (a tenth of the memory their dicts take while a page
+    fills); a part whose values do not fit their declared types is yielded at once as rows
+    (`arrow_or_rows`), the rest of the page stays Arrow.
 
     `tables`: table name -> (declared columns, required columns); `mark` wraps a page for dlt
     (e.g. `dlt.mark.with_hints` for a table variant)."""
@@ -101,28 +104,54 @@ class ArrowPages:
         tables: Mapping[str, tuple[Mapping[str, str], Sequence[str]]],
         mark: Callable[[str, Any], Any] = lambda _table, page: page,
         page_rows: int = 5_000,
+        part_rows: int = 500,
     ) -> None:
-        self.tables, self.mark, self.page_rows = tables, mark, page_rows
+        self.tables, self.mark = tables, mark
+        self.page_rows, self.part_rows = page_rows, min(part_rows, page_rows)
+        self._parts: dict[str, list[pa.Table]] = {table: [] for table in tables}
         self._rows: dict[str, list[dict[str, Any]]] = {table: [] for table in tables}
+        self._count: dict[str, int] = dict.fromkeys(tables, 0)  # rows in `_parts`
 
     def add(self, table: str, rows: Iterable[dict[str, Any]]) -> Iterator[Any]:
         """Gather `rows` of `table`; the pages that filled."""
         gathered = self._rows[table]
         gathered.extend(rows)
-        while len(gathered) >= self.page_rows:
-            page, gathered[:] = gathered[: self.page_rows], gathered[self.page_rows :]
-            yield self._page(table, page)
+        if len(gathered) < self.part_rows:
+            return
+        yield from self._convert(table)
+        while self._count[table] >= self.page_rows:
+            whole = _concat(self._parts[table])
+            rest = whole.slice(self.page_rows)
+            self._parts[table] = [rest] if rest.num_rows else []
+            self._count[table] = rest.num_rows
+            yield self.mark(table, whole.slice(0, self.page_rows))
 
     def flush(self) -> Iterator[Any]:
         """Every table's partial page (call it when the read ends, stopped or completed)."""
-        for table, gathered in self._rows.items():
-            if gathered:
-                page, gathered[:] = list(gathered), []
-                yield self._page(table, page)
+        for table in self.tables:
+            yield from self._convert(table)
+            if self._parts[table]:
+                page = _concat(self._parts[table])
+                self._parts[table], self._count[table] = [], 0
+                yield self.mark(table, page)
 
-    def _page(self, table: str, rows: list[dict[str, Any]]) -> Any:
+    def _convert(self, table: str) -> Iterator[Any]:
+        """The gathered rows of `table` made one Arrow part (or yielded as rows)."""
+        rows, self._rows[table] = self._rows[table], []
+        if not rows:
+            return
         columns, required = self.tables[table]
-        return self.mark(table, arrow_or_rows(rows, columns, required))
+        converted = arrow_or_rows(rows, columns, required)
+        if isinstance(converted, list):
+            yield self.mark(table, converted)  # dlt's normalizer evolves them
+            return
+        self._parts[table].append(converted)
+        self._count[table] += converted.num_rows
+
+
+def _concat(parts: list[pa.Table]) -> pa.Table:
+    """One table of `parts` (their undeclared fields may differ: missing ones are null)."""
+    return pa.concat_tables(parts, promote_options="default").combine_chunks()
 
 
 def flatten(row: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -45,10 +45,24 @@ def test_mark_wraps_each_page_with_its_table() -> None:
 
 
 def test_a_page_with_a_drifted_value_stays_rows() -> None:
-    pages = ArrowPages(TABLES, page_rows=10)
-    list(pages.add("a", [{"id": "x", "n": 1.5}]))
-    (page,) = pages.flush()
-    assert page == [{"id": "x", "n": 1.5}]  # dlt's normalizer evolves it
+    pages = ArrowPages(TABLES, page_rows=10, part_rows=2)
+    assert list(pages.add("a", _rows("a", 2))) == []
+    drifted = list(pages.add("a", [{"id": "x", "n": 1.5}, {"id": "y", "n": 2}]))
+    # At once, as rows: dlt's normalizer evolves them.
+    assert drifted == [[{"id": "x", "n": 1.5}, {"id": "y", "n": 2}]]
+    (page,) = pages.flush()  # the pages that fit are still one Arrow page
+    assert page.column("id").to_pylist() == ["a0", "a1"]
+
+
+def test_pages_gathered_from_different_fields_are_one_table() -> None:
+    pages = ArrowPages(TABLES, page_rows=3, part_rows=1)
+    assert list(pages.add("a", [{"id": "a0", "n": 0, "extra": "x"}])) == []
+    (page,) = pages.add("a", _rows("a", 3, start=1))  # no `extra`: null in those rows
+    assert page.column("extra").to_pylist() == ["x", None, None]
+    assert page.column("_dlt_id").null_count == 0
+    assert page.schema.field("id").nullable is False  # still required
+    (rest,) = pages.flush()
+    assert rest.column("id").to_pylist() == ["a3"]
 
 
 def _pull(number: int) -> dict[str, Any]:
