@@ -92,6 +92,6 @@ def assert_full_refresh_resumes(ws: Workspace, box: Sandbox, script: str, count_
         if result.returncode == 0:
             break
         box.advance_clock(3600)
-    assert statuses[0] == 3 and statuses[-1] == 0, statuses
+    assert statuses[0] == 3 and statuses[-1] == 0, (statuses, loads, result.output[-3000:])
     assert "resuming the --full-refresh" in result.stderr
     assert loads == sorted(loads), f"a resumed refresh dropped data again: {loads}"
