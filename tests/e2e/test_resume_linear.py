@@ -8,11 +8,13 @@ suite's time."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 
 import pytest
 
+from pipelines.sources.linear import HISTORY
 from pipelines.sources.linear.client import DEFAULT_MAX_CONCURRENCY
 from sandbox import Sandbox
 from tests.support.linear_truth import assert_linear_matches_truth
@@ -97,6 +99,23 @@ def test_another_since_drops_the_stopped_read_plainly_and_still_converges(
         assert other.returncode in (0, 3), other.output
     assert other.returncode == 0
     assert_linear_matches_truth(ws, sandbox)
+
+
+def test_a_stopped_full_refresh_of_the_history_alone_is_resumed(
+    sandbox: Sandbox, workspace_factory: Callable[[Sandbox | None], Workspace]
+) -> None:
+    """The history's resume position marks the pass a `--full-refresh` started, as the
+    entities' do: when it is the only pass left (here: the only one selected), the rerun
+    resumes the refresh instead of dropping the data again."""
+    window = sandbox.linear.requests_window
+    ws = make_workspace(workspace_factory, sandbox)
+    ws.env["SOURCES__LINEAR__ENTITIES"] = json.dumps([HISTORY])
+    assert ws.run("linear", "--no-dbt").returncode == 0
+    window.reset()
+    window.limit = 8
+    assert_full_refresh_resumes(
+        ws, sandbox, "linear", "select count(*) from linear.raw_issue_history"
+    )
 
 
 @pytest.mark.slow

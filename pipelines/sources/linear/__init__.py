@@ -73,7 +73,12 @@ def linear_source(
     windows = FirstLoadWindows(client, max_concurrency)
     history = [
         history_resource(
-            client, since=since, backfill=backfill, overlap=overlap, windows=windows
+            client,
+            since=since,
+            backfill=backfill,
+            overlap=overlap,
+            windows=windows,
+            full_refresh=full_refresh,
         ).parallelize()
     ]
     resources = [

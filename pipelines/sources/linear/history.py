@@ -167,13 +167,15 @@ def history_resource(
     backfill: bool,
     overlap: timedelta,
     windows: FirstLoadWindows | None = None,
+    full_refresh: bool = False,
 ) -> DltResource:
     """Spans and history entries of every issue changed since the cursor, merged on `id`.
 
     Resumable like the entities (`resumable.py`): a run that must stop does so between pages
     of issues (a page with every issue's whole history is one unit) and keeps its position. A
     first load is read in the run's concurrent `createdAt` windows (`windows`; None: one
-    chain; `history_pass.py`)."""
+    chain; `history_pass.py`). `full_refresh`: this run is a `--full-refresh` (a stopped one is
+    resumed, not restarted)."""
     history = HistoryPass(
         client,
         IssueHistoryReader(client),
@@ -190,7 +192,9 @@ def history_resource(
         read_before = not resumed and not backfill and "cursor" in state
         if read_before and pending_resumes(dlt.current.source_state()):
             return  # read completely before: it waits for the backfill of the others
-        completed = yield from _tables(history.run(state, since, backfill))
+        completed = yield from _tables(
+            history.run(state, since, backfill, full_refresh=full_refresh)
+        )
         if resumed and completed:
             # Issues changed while the pass was spread over several runs: one normal pass.
             yield from _tables(history.run(state, None, False))

@@ -45,9 +45,15 @@ class HistoryPass:
         self.where = f"linear: POST {client.api_url} (issues, for their history)"
 
     def run(
-        self, state: dict[str, Any], since: datetime | None, backfill: bool
+        self,
+        state: dict[str, Any],
+        since: datetime | None,
+        backfill: bool,
+        *,
+        full_refresh: bool = False,
     ) -> Generator[Rows, None, bool]:
-        """Every changed issue's rows; returns whether the pass completed."""
+        """Every changed issue's rows; returns whether the pass completed. `full_refresh`: a
+        `--full-refresh` run (a position it saves says so: the rerun resumes the refresh)."""
         window = SyncWindow(
             state,
             cursor_fields=("updatedAt", "archivedAt"),
@@ -77,7 +83,7 @@ class HistoryPass:
         for page, rows in chained.read(self.query, self.make_variables, read, "issues"):
             list(window.select(page))  # records each issue's change time and fingerprint
             yield from rows
-        return chained.finish()
+        return chained.finish(full_refresh=full_refresh)
 
 
 def _check(issue: dict[str, Any], where: str) -> None:
