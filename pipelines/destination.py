@@ -3,11 +3,7 @@
 
 DuckDB runs inside the pipeline's process: without a limit its buffer manager keeps what a load
 touched (up to 80% of the machine's RAM), so a run's peak memory grows with the rows it loads.
-`destination.duckdb.memory_limit` caps it (DuckDB spills to `temp_directory` beyond it): by
-default 64MB in the load, which streams Parquet files into tables and merges small batches
-(measured by `make bench`: the large company's first load peaks some 280 MiB lower than at
-1GB, for about half a second more of load), and 1GB in dbt's build, whose joins, sorts and
-windows over whole tables would spill to disk a great deal below that.
+`destination.duckdb.memory_limit` caps it (DuckDB spills to `temp_directory` beyond it).
 """
 
 from __future__ import annotations
@@ -25,10 +21,8 @@ from pipelines.errors import RunFailed
 from pipelines.paths import DEFAULT_DUCKDB_FILE
 from pipelines.settings import setting
 
-#: DuckDB's working-set cap in the load when `destination.duckdb.memory_limit` is not set.
-DEFAULT_MEMORY_LIMIT = "64MB"
-#: ... and in dbt's build.
-DBT_DEFAULT_MEMORY_LIMIT = "1GB"
+#: DuckDB's working-set cap when `destination.duckdb.memory_limit` is not set.
+DEFAULT_MEMORY_LIMIT = "1GB"
 MEMORY_LIMIT_KEY = "destination.duckdb.memory_limit"
 TEMP_DIRECTORY_KEY = "destination.duckdb.temp_directory"
 _MEMORY = re.compile(r"^\s*(\d+(\.\d+)?)\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB|%)\s*$", re.IGNORECASE)
@@ -45,10 +39,10 @@ def duckdb_path() -> Path:
     return Path(path).expanduser().resolve()
 
 
-def duckdb_memory_limit(default: str = DEFAULT_MEMORY_LIMIT) -> str:
-    """`destination.duckdb.memory_limit` (else `default`), checked: a positive size with a
-    unit DuckDB knows (`512MB`, `2GiB`, ...) or a share of the machine's RAM (`25%`)."""
-    value = str(setting(MEMORY_LIMIT_KEY, default))
+def duckdb_memory_limit() -> str:
+    """`destination.duckdb.memory_limit` (default 1GB), checked: a positive size with a unit
+    DuckDB knows (`512MB`, `2GiB`, ...) or a share of the machine's RAM (`25%`)."""
+    value = str(setting(MEMORY_LIMIT_KEY, DEFAULT_MEMORY_LIMIT))
     match = _MEMORY.match(value)
     amount = float(match.group(1)) if match else 0.0
     if not match or amount <= 0 or (match.group(3) == "%" and amount > 100):
@@ -69,12 +63,10 @@ def duckdb_temp_directory() -> Path:
     return path.with_name(path.name + ".tmp")
 
 
-def duckdb_settings(*, dbt: bool = False) -> dict[str, str]:
-    """The global DuckDB settings of the connections a run opens: dlt's, or dbt's (`dbt`)."""
+def duckdb_settings() -> dict[str, str]:
+    """The global DuckDB settings of every connection a run opens (dlt's and dbt's)."""
     return {
-        "memory_limit": duckdb_memory_limit(
-            DBT_DEFAULT_MEMORY_LIMIT if dbt else DEFAULT_MEMORY_LIMIT
-        ),
+        "memory_limit": duckdb_memory_limit(),
         "temp_directory": str(duckdb_temp_directory()),
     }
 

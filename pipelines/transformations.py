@@ -80,7 +80,7 @@ def dbt_environment(destination: str, duckdb_file: Path | None) -> Iterator[None
         if destination == "duckdb":
             assert duckdb_file is not None
             os.environ["DESTINATION__DUCKDB__CREDENTIALS"] = str(duckdb_file)
-            for name, value in duckdb_settings(dbt=True).items():  # dbt's memory cap
+            for name, value in duckdb_settings().items():  # the pipelines' memory cap
                 os.environ[f"DESTINATION__DUCKDB__{name.upper()}"] = value
             yield
         else:

@@ -1,6 +1,5 @@
 """DuckDB's memory cap: the connection dlt loads through (and dbt's profile environment) has
-`destination.duckdb.memory_limit` and a spill directory (unset: 64MB in the load, 1GB in dbt);
-a bad value fails naming the key."""
+`destination.duckdb.memory_limit` and a spill directory; a bad value fails naming the key."""
 
 from __future__ import annotations
 
@@ -45,14 +44,8 @@ def _load_settings(tmp_path: Path) -> tuple[str, str]:
 
 def test_the_load_connection_has_the_default_memory_limit(duckdb_env: Path, tmp_path: Path) -> None:
     limit, temp = _load_settings(tmp_path)
-    assert limit == "61.0 MiB"  # 64MB, DuckDB's rendering
+    assert limit == "953.6 MiB"  # 1GB, DuckDB's rendering
     assert temp == f"{duckdb_env}.tmp"
-
-
-def test_dbt_has_its_own_default_memory_limit(duckdb_env: Path) -> None:
-    with dbt_environment("duckdb", duckdb_env):
-        assert os.environ["DESTINATION__DUCKDB__MEMORY_LIMIT"] == "1GB"
-        assert os.environ["DESTINATION__DUCKDB__TEMP_DIRECTORY"] == f"{duckdb_env}.tmp"
 
 
 def test_the_load_connection_has_the_configured_memory_limit(
