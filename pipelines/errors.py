@@ -2,7 +2,8 @@
 
 `step_failure` translates a failed dlt step (extract, normalize, load, ...) into that paragraph:
 the source's own message when a source failed (`SourceError`), a stopped run that could not stop
-cleanly, a locked DuckDB file, or the innermost exception, and what became of the run's data.
+cleanly, a locked DuckDB file, DuckDB out of memory under its cap, or the innermost exception,
+and what became of the run's data.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pipelines.sources.stats import SourceError
 
 _LOCKED = "Could not set lock on file"
 _LOCK_HOLDER = "Conflicting lock is held in"
+_OUT_OF_MEMORY = "Out of Memory Error: "
 
 
 class RunFailed(Exception):
@@ -48,6 +50,14 @@ def describe_cause(cause: BaseException) -> str:
         return (
             f"the DuckDB file is locked by another process ({holder}): "
             "another run, dbt or a SQL client is writing to it. Wait for it to finish, "
+            "then rerun."
+        )
+    text = str(cause)
+    if _OUT_OF_MEMORY in text:
+        detail = text.split(_OUT_OF_MEMORY, 1)[1].splitlines()[0]
+        return (
+            f"DuckDB ran out of memory under its cap ({detail}): raise "
+            "destination.duckdb.memory_limit (DESTINATION__DUCKDB__MEMORY_LIMIT), e.g. to '2GB', "
             "then rerun."
         )
     return f"{type(cause).__name__}: {cause}"

@@ -12,6 +12,11 @@ import pytest
 from pipelines.destination import Destination, make_destination
 from pipelines.errors import RunFailed
 from pipelines.transformations import dbt_environment
+from sandbox import Sandbox
+from tests.support.linear_truth import assert_linear_matches_truth
+from tests.support.workspace import Workspace
+
+TOO_SMALL = "2MB"  # DuckDB's blocks are 256 KiB: a load's tables and merges need more
 
 
 @pytest.fixture
@@ -70,3 +75,19 @@ def test_a_bad_memory_limit_fails_naming_the_setting(
     assert "destination.duckdb.memory_limit" in message
     assert "DESTINATION__DUCKDB__MEMORY_LIMIT" in message
     assert repr(value) in message
+
+
+def test_a_load_out_of_memory_says_what_to_raise_and_the_rerun_loads_it(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    """A cap too small for the load fails it with the setting to raise; nothing is lost: the
+    rerun (default cap) loads the kept package and the warehouse equals the truth."""
+    failed = workspace.run(
+        "linear", "--no-dbt", extra_env={"DESTINATION__DUCKDB__MEMORY_LIMIT": TOO_SMALL}
+    )
+    assert failed.returncode == 1, failed.output
+    assert "DuckDB ran out of memory under its cap" in failed.stderr, failed.stderr[-2000:]
+    assert "DESTINATION__DUCKDB__MEMORY_LIMIT" in failed.stderr
+    assert "The extracted data is kept" in failed.stderr
+    assert workspace.run("linear", "--no-dbt").returncode == 0
+    assert_linear_matches_truth(workspace, sandbox)

@@ -69,6 +69,20 @@ def test_a_locked_duckdb_file_names_the_holder() -> None:
     )
 
 
+def test_duckdb_out_of_memory_names_the_setting_to_raise() -> None:
+    oom = RuntimeError(
+        "Out of Memory Error: could not allocate block of size 256.0 KiB (60.8 MiB/61.0 MiB "
+        "used)\nPossible solutions:\n* Reducing the number of threads (SET threads=X)"
+    )
+    message = str(step_failure("load", _failed("load", oom, pending=True)))
+    assert message == (
+        "load step failed: DuckDB ran out of memory under its cap (could not allocate block of "
+        "size 256.0 KiB (60.8 MiB/61.0 MiB used)): raise destination.duckdb.memory_limit "
+        "(DESTINATION__DUCKDB__MEMORY_LIMIT), e.g. to '2GB', then rerun. The extracted data is "
+        "kept; the next run loads it first."
+    )
+
+
 @pytest.mark.parametrize(
     ("pending", "ending"),
     [(True, " The extracted data is kept; the next run loads it first."), (False, "disk full")],
