@@ -196,8 +196,9 @@ def history_resource(
             history.run(state, since, backfill, full_refresh=full_refresh)
         )
         if resumed and completed:
-            # Issues changed while the pass was spread over several runs: one normal pass.
-            yield from _tables(history.run(state, None, False))
+            # Issues changed while the pass was spread over several runs: one normal pass
+            # (still part of a --full-refresh: if it stops, the rerun resumes the refresh).
+            yield from _tables(history.run(state, None, False, full_refresh=full_refresh))
 
     resource = dlt.resource(
         rows,

@@ -59,7 +59,8 @@ def read_entity(
     completed = yield from _one_pass(entity, client, state, options)
     if resumed and completed and entity.kind == "event":
         # Rows changed while the pass was spread over several runs moved ahead of its cursor.
-        plain = replace(options, since=None, backfill=False, full_refresh=False)
+        # Still part of a --full-refresh: if it stops, the rerun resumes the refresh.
+        plain = replace(options, since=None, backfill=False)
         yield from _one_pass(entity, client, state, plain)
 
 
